@@ -1,0 +1,54 @@
+/* common.c - helpers shared by the headless subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tater/cli.h"
+#include "tater/store.h"
+#include "tater/vault.h"
+
+int cli_open_store(struct cli *c, int create, struct store **out, struct tater_err *err)
+{
+	unsigned flags = create ? STORE_CREATE : 0;
+
+	if (c->readonly && !create)
+		flags |= STORE_READONLY;
+	return store_open(out, c->store_path, flags, err);
+}
+
+int cli_unlock(struct cli *c, struct store *s, struct vault **out, struct tater_err *err)
+{
+	struct vault_source src = {.key_file = c->key_file, .prompt = "Vault passphrase: "};
+
+	return vault_unlock_from(s, &src, 0, out, err);
+}
+
+/* Messages may quote things from outside (paths, service messages): never let
+ * a control character reach the terminal. */
+static void put_safe(FILE *f, const char *msg)
+{
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
+void cli_error(const struct tater_err *err)
+{
+	fputs("tater: ", stderr);
+	put_safe(stderr, err && err->msg[0] ? err->msg : "unknown error");
+	fputc('\n', stderr);
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+	struct tater_err e;
+	va_list ap;
+
+	va_start(ap, fmt);
+	tater_verrf(&e, TATER_EINVAL, fmt, ap);
+	va_end(ap);
+	cli_error(&e);
+}

@@ -1,0 +1,128 @@
+/* main.c - tater's command line: global options, then a subcommand or the console.
+ * No logic of its own: it parses, resolves the store path and dispatches. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tater/cli.h"
+#include "tater/console.h"
+#include "tater/store.h"
+
+static const char usage[] =
+	"usage: tater [OPTIONS] [COMMAND [ARGS]]\n"
+	"\n"
+	"With no command, opens the console.\n"
+	"\n"
+	"Options:\n"
+	"  --store PATH      the store (default $XDG_DATA_HOME/tater/tater.db)\n"
+	"  --key-file FILE   vault passphrase from FILE (mode 0600), for unattended runs;\n"
+	"                    also $TATER_KEY_FILE\n"
+	"  --readonly        refuse every action that changes anything\n"
+	"  --no-color        monochrome (also when NO_COLOR is set)\n"
+	"  --no-mouse        ignore the mouse\n"
+	"  --script FILE     console: read keys and commands from FILE (tests)\n"
+	"  --help, --version\n"
+	"\n"
+	"Commands:\n"
+	"  db init|verify|info|passwd   the store, its vault and the activity log\n"
+	"\n"
+	"Exit status: 0 ok; 1 done but something is wrong (e.g. a broken chain);\n"
+	"2 could not do it; 64 wrong usage.  See tater(1).\n";
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{"db", cmd_db},
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"store", required_argument, NULL, 's'},
+		{"key-file", required_argument, NULL, 'k'},
+		{"readonly", no_argument, NULL, 'r'},
+		{"no-color", no_argument, NULL, 'C'},
+		{"no-mouse", no_argument, NULL, 'M'},
+		{"script", required_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0, 0, 0, 0},
+	};
+	struct console_opts copts = {0};
+	struct tater_err err = {0};
+	struct cli c = {0};
+	const char *nc;
+	int ch;
+
+	setlocale(LC_ALL, "");
+	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			c.store_path = optarg;
+			break;
+		case 'k':
+			c.key_file = optarg;
+			break;
+		case 'r':
+			c.readonly = 1;
+			break;
+		case 'C':
+			c.no_color = 1;
+			break;
+		case 'M':
+			copts.no_mouse = 1;
+			break;
+		case 'S':
+			copts.script = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return CLI_OK;
+		case 'V':
+			printf("tater %s\n", TATER_VERSION);
+			return CLI_OK;
+		default:
+			fputs(usage, stderr);
+			return CLI_USAGE;
+		}
+	}
+	nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		c.no_color = 1;
+	if (!c.store_path) {
+		if (store_default_path(c.path_buf, sizeof(c.path_buf), &err) < 0) {
+			cli_error(&err);
+			return CLI_ERROR;
+		}
+		c.store_path = c.path_buf;
+	}
+
+	if (optind < argc) {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[optind], commands[i].name))
+				return commands[i].run(&c, argc - optind, argv + optind);
+		cli_errorf("unknown command '%s' (tater --help lists them)", argv[optind]);
+		return CLI_USAGE;
+	}
+
+	copts.store_path = c.store_path;
+	copts.key_file = c.key_file;
+	copts.readonly = c.readonly;
+	copts.no_color = c.no_color;
+#ifdef TATER_HAVE_CONSOLE
+	if (console_run(&copts, &err) < 0) {
+		cli_error(&err);
+		return CLI_ERROR;
+	}
+	return CLI_OK;
+#else
+	(void)copts;
+	cli_errorf("this build has no console yet; try `tater --help`");
+	return CLI_ERROR;
+#endif
+}

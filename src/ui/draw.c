@@ -1,0 +1,135 @@
+/* draw.c - text drawing: every string is sanitised and cropped by cells here. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tater/text.h"
+#include "ui_internal.h"
+
+int ui_text(int y, int x, int w, enum ui_color c, const char *s)
+{
+	char stackbuf[1024], *heap = NULL;
+	const char *t = s ? s : "";
+	size_t n;
+	int used;
+
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS || w <= 0)
+		return 0;
+	if (x + w > COLS)
+		w = COLS - x;
+	/* Cheap when the text is clean already, which is the common case. */
+	if (!text_is_clean(t, (size_t)-1)) {
+		size_t need = text_sanitize_buf(t, (size_t)-1, stackbuf, sizeof(stackbuf));
+
+		if (need >= sizeof(stackbuf) && (heap = malloc(need + 1)))
+			text_sanitize_buf(t, (size_t)-1, heap, need + 1);
+		t = heap ? heap : stackbuf;
+	}
+	n = text_crop(t, w, &used);
+	ui_style(c);
+	if (n)
+		mvwaddnstr(stdscr, y, x, t, (int)n);
+	free(heap);
+	return used;
+}
+
+int ui_textf(int y, int x, int w, enum ui_color c, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return ui_text(y, x, w, c, buf);
+}
+
+void ui_fill(int y, int x, int w, enum ui_color c)
+{
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS || w <= 0)
+		return;
+	if (x + w > COLS)
+		w = COLS - x;
+	ui_style(c);
+	mvwhline(stdscr, y, x, ' ', w);
+}
+
+void ui_clear_rect(struct ui_rect r, enum ui_color c)
+{
+	for (int i = 0; i < r.h; i++)
+		ui_fill(r.y + i, r.x, r.w, c);
+}
+
+void ui_box(struct ui_rect r, enum ui_color c, const char *title)
+{
+	if (r.h < 2 || r.w < 2)
+		return;
+	ui_clear_rect(r, c);
+	ui_style(c);
+	mvwhline(stdscr, r.y, r.x + 1, ACS_HLINE, r.w - 2);
+	mvwhline(stdscr, r.y + r.h - 1, r.x + 1, ACS_HLINE, r.w - 2);
+	mvwvline(stdscr, r.y + 1, r.x, ACS_VLINE, r.h - 2);
+	mvwvline(stdscr, r.y + 1, r.x + r.w - 1, ACS_VLINE, r.h - 2);
+	mvwaddch(stdscr, r.y, r.x, ACS_ULCORNER);
+	mvwaddch(stdscr, r.y, r.x + r.w - 1, ACS_URCORNER);
+	mvwaddch(stdscr, r.y + r.h - 1, r.x, ACS_LLCORNER);
+	/* The bottom-right cell of the screen scrolls some terminals; skip it there. */
+	if (r.y + r.h < LINES || r.x + r.w < COLS)
+		mvwaddch(stdscr, r.y + r.h - 1, r.x + r.w - 1, ACS_LRCORNER);
+	if (title && title[0]) {
+		int used = ui_textf(r.y, r.x + 2, r.w - 4, c == UI_MODAL ? UI_MODAL_TITLE : UI_TITLE,
+				    " %s ", title);
+		(void)used;
+	}
+}
+
+int ui_wrap(struct ui_rect r, enum ui_color c, const char *s, int skip)
+{
+	char *clean = text_sanitize(s ? s : "", (size_t)-1);
+	const char *p;
+	int line = 0;
+
+	if (!clean || r.w <= 0) {
+		free(clean);
+		return 0;
+	}
+	p = clean;
+	while (*p) {
+		int used, brk;
+		size_t n = text_crop(p, r.w, &used), cut = n;
+		const char *nl = strstr(p, "\\n");
+
+		/* A sanitised newline is shown, and also breaks the line. */
+		if (nl && (size_t)(nl - p) + 2 <= n) {
+			cut = (size_t)(nl - p) + 2;
+			brk = 1;
+		} else {
+			brk = 0;
+		}
+		if (!brk && p[n]) {
+			size_t k = n;
+
+			while (k > 0 && p[k - 1] != ' ')
+				k--;
+			if (k > 0)
+				cut = k;
+		}
+		if (line >= skip && line - skip < r.h) {
+			char save = p[cut];
+
+			((char *)p)[cut] = '\0';
+			ui_text(r.y + line - skip, r.x, r.w, c, p);
+			((char *)p)[cut] = save;
+		}
+		line++;
+		p += cut;
+		if (!brk)
+			while (*p == ' ')
+				p++;
+		if (cut == 0)
+			break;
+	}
+	free(clean);
+	return line;
+}

@@ -1,0 +1,270 @@
+/* test_store.c - opening, migrating, file modes, settings, objects, and two
+ * processes writing at once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "tater/activity.h"
+#include "tater/store.h"
+#include "testutil.h"
+
+static void test_create_modes_and_version(void **state)
+{
+	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "sub/tater/x.db");
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	struct stat st;
+	char *parent = tu_path(dir, "sub/tater");
+
+	(void)state;
+	/* Without STORE_CREATE a missing store is an error that says what to do. */
+	assert_int_equal(store_open(&s, path, 0, &err), TATER_ENOTFOUND);
+	assert_true(tu_contains(err.msg, "tater db init"));
+	assert_int_equal(store_open(&s, path, STORE_CREATE, &err), 0);
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(parent, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	store_close(s);
+	tu_rmtree(dir);
+	free(parent);
+	free(path);
+	free(dir);
+}
+
+static void test_migrate_empty_file(void **state)
+{
+	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "empty.db");
+	struct tater_err err = {0};
+	struct store *s = NULL;
+
+	(void)state;
+	tu_write_file(path, "", 0600); /* a zero-byte file is an empty SQLite database */
+	assert_int_equal(store_open(&s, path, 0, &err), 0);
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	/* Every table of the product is there. */
+	assert_int_equal(store_exec(s, "SELECT * FROM tenants, scans, objects, control_results,"
+				       " remediation_requests, playbooks, playbook_revisions,"
+				       " incidents, incident_steps, alerts, alert_notes,"
+				       " data_assets, data_flows, privacy_assessments,"
+				       " retention_policies, cloud_accounts, settings LIMIT 1",
+				    NULL),
+			 0);
+	store_close(s);
+	/* Opening again does not migrate twice. */
+	assert_int_equal(store_open(&s, path, 0, &err), 0);
+	store_close(s);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+static void test_future_version_refused_untouched(void **state)
+{
+	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "future.db");
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	sqlite3 *db;
+	char *before, *after;
+	size_t blen, alen;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 99", NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	before = tu_read_file(path, &blen);
+	assert_int_equal(store_open(&s, path, 0, &err), TATER_ESCHEMA);
+	assert_null(s);
+	assert_true(tu_contains(err.msg, "newer"));
+	assert_true(tu_contains(err.msg, "not changed"));
+	after = tu_read_file(path, &alen);
+	assert_int_equal(blen, alen);
+	assert_memory_equal(before, after, blen);
+	free(before);
+	free(after);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+static void test_not_a_database(void **state)
+{
+	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "notes.txt");
+	struct tater_err err = {0};
+	struct store *s = NULL;
+
+	(void)state;
+	tu_write_file(path, "these are not the droids you are looking for, not at all\n", 0600);
+	assert_int_not_equal(store_open(&s, path, 0, &err), 0);
+	assert_true(tu_contains(err.msg, "not a tater store"));
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+static void test_settings_and_objects(void **state)
+{
+	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "o.db");
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	int64_t scan = 0;
+	char *v = NULL;
+	sqlite3_stmt *st;
+
+	(void)state;
+	assert_int_equal(store_open(&s, path, STORE_CREATE, &err), 0);
+	assert_int_equal(store_setting_set(s, "", "ui.theme", "dark", &err), 0);
+	assert_int_equal(store_setting_set(s, "", "ui.theme", "mono", &err), 0);
+	assert_int_equal(store_setting_get(s, "", "ui.theme", &v, &err), 0);
+	assert_string_equal(v, "mono");
+	free(v);
+	assert_int_equal(store_setting_set(s, "", "ui.theme", NULL, &err), 0);
+	assert_int_equal(store_setting_get(s, "", "ui.theme", &v, &err), 0);
+	assert_null(v);
+
+	assert_int_equal(store_scan_start(s, "tenant:1", "m365", &scan, &err), 0);
+	assert_int_equal(store_begin(s, &err), 0);
+	assert_int_equal(store_objects_clear(s, "tenant:1", "graph.users", &err), 0);
+	assert_int_equal(store_object_put(s, scan, "tenant:1", "graph.users", "user", "u1",
+					  "{\"id\":\"u1\",\"accountEnabled\":true}", &err),
+			 0);
+	assert_int_equal(store_object_put(s, scan, "tenant:1", "graph.users", "user", "u2",
+					  "{\"id\":\"u2\",\"accountEnabled\":false}", &err),
+			 0);
+	assert_int_equal(store_source_status(s, scan, "tenant:1", "graph.riskyUsers", "denied",
+					     403, 0, "needs IdentityRiskyUser.Read.All", &err),
+			 0);
+	assert_int_equal(store_commit(s, &err), 0);
+	assert_int_equal(store_scan_finish(s, scan, "complete", NULL, &err), 0);
+	/* Objects are JSON the checks can query with SQLite's JSON functions. */
+	assert_int_equal(sqlite3_prepare_v2(store_db(s),
+					    "SELECT count(*) FROM objects WHERE source = 'graph.users'"
+					    " AND json_extract(json, '$.accountEnabled') = 1",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	store_close(s);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+static void test_interrupted_scan_marked(void **state)
+{
+	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "i.db");
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	sqlite3_stmt *st;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_int_equal(store_open(&s, path, STORE_CREATE, &err), 0);
+	store_close(s);
+	pid = fork();
+	if (pid == 0) {
+		int64_t scan;
+
+		if (store_open(&s, path, 0, NULL) < 0 ||
+		    store_scan_start(s, "tenant:1", "m365", &scan, NULL) < 0)
+			_exit(1);
+		_exit(0); /* dies without finishing the scan */
+	}
+	waitpid(pid, &status, 0);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(store_open(&s, path, 0, &err), 0);
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), "SELECT status FROM scans", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "interrupted");
+	sqlite3_finalize(st);
+	store_close(s);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+/* Two processes append to the activity log and write objects at the same
+ * time; both succeed and the chain stays whole. */
+static void test_two_writers(void **state)
+{
+	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "w.db");
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	int64_t bad = 0, n = 0;
+	pid_t pids[2];
+
+	(void)state;
+	assert_int_equal(store_open(&s, path, STORE_CREATE, &err), 0);
+	store_close(s);
+	for (int p = 0; p < 2; p++) {
+		pids[p] = fork();
+		if (pids[p] == 0) {
+			struct tater_err e = {0};
+			char key[32], scope[16];
+
+			if (store_open(&s, path, 0, &e) < 0) {
+				fprintf(stderr, "child %d: %s\n", p, e.msg);
+				_exit(1);
+			}
+			snprintf(scope, sizeof(scope), "tenant:%d", p + 1);
+			for (int i = 0; i < 150; i++) {
+				snprintf(key, sizeof(key), "obj-%d", i);
+				if (activity_append(s, "test.write", scope, "ok", NULL, &e) < 0 ||
+				    store_begin(s, &e) < 0 ||
+				    store_object_put(s, 1, scope, "graph.users", "user", key, "{}",
+						     &e) < 0 ||
+				    store_commit(s, &e) < 0) {
+					fprintf(stderr, "child %d: %s\n", p, e.msg);
+					_exit(1);
+				}
+			}
+			store_close(s);
+			_exit(0);
+		}
+	}
+	for (int p = 0; p < 2; p++) {
+		int status;
+
+		waitpid(pids[p], &status, 0);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	assert_int_equal(store_open(&s, path, 0, &err), 0);
+	assert_int_equal(activity_verify(s, &bad, &n, &err), 0);
+	assert_int_equal(n, 300);
+	store_close(s);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_modes_and_version),
+		cmocka_unit_test(test_migrate_empty_file),
+		cmocka_unit_test(test_future_version_refused_untouched),
+		cmocka_unit_test(test_not_a_database),
+		cmocka_unit_test(test_settings_and_objects),
+		cmocka_unit_test(test_interrupted_scan_marked),
+		cmocka_unit_test(test_two_writers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
