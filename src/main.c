@@ -23,10 +23,13 @@ static const char usage[] =
 	"  --no-color        monochrome (also when NO_COLOR is set)\n"
 	"  --no-mouse        ignore the mouse\n"
 	"  --script FILE     console: read keys and commands from FILE (tests)\n"
+	"  --demo            the console on a simulated tenant (tater-sim on loopback)\n"
 	"  --help, --version\n"
 	"\n"
 	"Commands:\n"
 	"  db init|verify|info|passwd   the store, its vault and the activity log\n"
+	"  tenant add|list|test|remove  the Microsoft 365 tenants to scan\n"
+	"  scan [TENANT] [--json]       collect and evaluate (exit 1: failing controls)\n"
 	"\n"
 	"Exit status: 0 ok; 1 done but something is wrong (e.g. a broken chain);\n"
 	"2 could not do it; 64 wrong usage.  See tater(1).\n";
@@ -38,6 +41,8 @@ struct command {
 
 static const struct command commands[] = {
 	{"db", cmd_db},
+	{"tenant", cmd_tenant},
+	{"scan", cmd_scan},
 };
 
 int main(int argc, char **argv)
@@ -49,6 +54,7 @@ int main(int argc, char **argv)
 		{"no-color", no_argument, NULL, 'C'},
 		{"no-mouse", no_argument, NULL, 'M'},
 		{"script", required_argument, NULL, 'S'},
+		{"demo", no_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -57,7 +63,7 @@ int main(int argc, char **argv)
 	struct tater_err err = {0};
 	struct cli c = {0};
 	const char *nc;
-	int ch;
+	int ch, demo = 0;
 
 	setlocale(LC_ALL, "");
 	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -79,6 +85,9 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			copts.script = optarg;
+			break;
+		case 'D':
+			demo = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -110,6 +119,8 @@ int main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 
+	if (demo)
+		return cli_demo(&c, &copts);
 	copts.store_path = c.store_path;
 	copts.key_file = c.key_file;
 	copts.readonly = c.readonly;

@@ -37,5 +37,11 @@ void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Subcommands: argv[0] is the subcommand's name. Return an exit code. */
 int cmd_db(struct cli *c, int argc, char **argv);
+int cmd_tenant(struct cli *c, int argc, char **argv);
+int cmd_scan(struct cli *c, int argc, char **argv);
+
+struct console_opts;
+/* --demo: tater-sim on loopback, a throwaway store, a first scan, the console. */
+int cli_demo(struct cli *c, struct console_opts *copts);
 
 #endif

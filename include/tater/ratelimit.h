@@ -22,7 +22,7 @@ enum rate_class {
 	RATE_DEFAULT,        /* anything else: unpaced unless configured */
 	RATE_GRAPH_IDENTITY, /* users, groups, applications, policies, domains: cost budget */
 	RATE_GRAPH_CA_IP,    /* conditionalAccess, namedLocations, riskyUsers, riskDetections */
-	RATE_GRAPH_AUDIT,    /* auditLogs/*, reports/* */
+	RATE_GRAPH_AUDIT,    /* auditLogs and reports */
 	RATE_ARM_READ,       /* ARM GET, per subscription */
 	RATE_ARM_WRITE,      /* ARM PUT/PATCH/POST/DELETE, per subscription */
 	RATE_NCLASSES,

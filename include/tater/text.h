@@ -39,6 +39,9 @@ int text_is_clean(const char *s, size_t len);
  * used (>= 1) and sets *cp, or returns 1 with *cp = -1 for an invalid byte. */
 size_t text_decode(const char *s, size_t n, int32_t *cp);
 
+/* Encode one code point as UTF-8 into out (no NUL); returns the bytes (1-4). */
+size_t text_encode(int32_t cp, char out[4]);
+
 /* Display cells of one code point (0 for combining marks, 2 for wide). */
 int text_cp_width(int32_t cp);
 

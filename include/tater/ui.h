@@ -59,16 +59,16 @@ enum ui_color {
  * with UI_KEY_FN set, so the two ranges never collide. */
 #define UI_KEY_FN 0x40000000
 #define UI_KEY(code) ((code) | UI_KEY_FN)
-#define UI_CTRL(c) ((c) & 0x1f)
+#define UI_CTRL(c) ((c)&0x1f)
 #define UI_KEY_ESC 0x1b
 
 struct ui_event {
-	int key;             /* 0 for a mouse event */
-	enum ui_action act;  /* what the key map says; UI_ACT_NONE if unbound */
-	int mouse;           /* 1: a mouse event */
-	int my, mx;          /* mouse position (screen cells) */
-	int wheel;           /* -1 up, +1 down, 0 a click */
-	int click;           /* 1 a single click, 2 a double click */
+	int key;	    /* 0 for a mouse event */
+	enum ui_action act; /* what the key map says; UI_ACT_NONE if unbound */
+	int mouse;	    /* 1: a mouse event */
+	int my, mx;	    /* mouse position (screen cells) */
+	int wheel;	    /* -1 up, +1 down, 0 a click */
+	int click;	    /* 1 a single click, 2 a double click */
 };
 
 enum { UI_IGNORED = 0, UI_HANDLED = 1 };
@@ -117,9 +117,9 @@ struct ui_view {
 
 struct ui_hooks {
 	void *ctx;
-	int fd;                          /* polled for input; -1 for none */
-	void (*on_fd)(void *ctx);        /* fd readable: drain it, dispatch */
-	int (*busy)(void *ctx);          /* jobs running? (quit asks first) */
+	int fd;			  /* polled for input; -1 for none */
+	void (*on_fd)(void *ctx); /* fd readable: drain it, dispatch */
+	int (*busy)(void *ctx);	  /* jobs running? (quit asks first) */
 	/* The status bar's job part: text and a progress fraction (< 0: none).
 	 * Return 0 when nothing runs. */
 	int (*jobs_line)(void *ctx, char *buf, size_t n, double *frac);
@@ -173,7 +173,7 @@ void ui_style(enum ui_color c);
 /* Draw text (sanitised here if needed) at y,x in at most w cells.  Returns cells used. */
 int ui_text(int y, int x, int w, enum ui_color c, const char *s);
 int ui_textf(int y, int x, int w, enum ui_color c, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 /* Fill w cells with spaces. */
 void ui_fill(int y, int x, int w, enum ui_color c);
 void ui_clear_rect(struct ui_rect r, enum ui_color c);

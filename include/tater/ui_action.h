@@ -15,10 +15,10 @@
 #define UI_ACTIONS(X)                                                                              \
 	X(NONE, "none", "", "Do nothing (unbinds a key in keys.conf)")                             \
 	X(QUIT, "quit", "C-c", "Quit tater (asks first)")                                          \
-	X(BACK, "back", "q Esc", "Go back: close help, a form, a detail pane; q at the top quits")  \
+	X(BACK, "back", "q Esc", "Go back: close help, a form, a detail pane; q at the top quits") \
 	X(HELP, "help", "? F1", "Show every action and its keys")                                  \
-	X(PALETTE, "palette", ":", "Command palette: type an action name (Tab completes)")          \
-	X(FILTER, "filter", "/", "Filter the focused list as you type (Enter keeps, Esc clears)")   \
+	X(PALETTE, "palette", ":", "Command palette: type an action name (Tab completes)")         \
+	X(FILTER, "filter", "/", "Filter the focused list as you type (Enter keeps, Esc clears)")  \
 	X(NEXT_SCREEN, "next-screen", "Tab", "Next screen")                                        \
 	X(PREV_SCREEN, "prev-screen", "S-Tab", "Previous screen")                                  \
 	X(GO_DASHBOARD, "dashboard", "1", "Go to the Dashboard")                                   \
@@ -42,7 +42,7 @@
 	X(PAGE_DOWN, "page-down", "C-d PgDn", "Half a page down")                                  \
 	X(PAGE_UP, "page-up", "C-u PgUp", "Half a page up")                                        \
 	X(OPEN, "open", "Enter", "Open the selection (details, edit)")                             \
-	X(SORT, "sort", "s", "Sort by the current column; again to reverse")                      \
+	X(SORT, "sort", "s", "Sort by the current column; again to reverse")                       \
 	X(ADD, "add", "a", "Add an item (Settings: a tenant)")                                     \
 	X(EDIT, "edit", "e", "Edit the selected item")                                             \
 	X(DELETE, "delete", "d", "Delete the selected item (asks first)")                          \
@@ -56,7 +56,7 @@ enum ui_action {
 #define UI_ACTION_ENUM(e, name, keys, help) UI_ACT_##e,
 	UI_ACTIONS(UI_ACTION_ENUM)
 #undef UI_ACTION_ENUM
-	UI_ACT__COUNT
+	    UI_ACT__COUNT
 };
 
 #define UI_SCREEN_COUNT (UI_ACT_GO_REPORTS - UI_ACT_GO_DASHBOARD + 1)

@@ -31,16 +31,16 @@ struct ui_field_def {
 	const char *label;
 	enum ui_field_kind kind;
 	int required;
-	ui_validator check;           /* may be NULL */
-	const char *const *choices;   /* UI_FIELD_CHOICE: NULL-terminated */
-	const char *hint;             /* drawn dim when the field is empty */
-	int maxlen;                   /* bytes; 0: 255 (notes: 4000) */
-	long min, max;                /* for ui_valid_int_range */
+	ui_validator check;	    /* may be NULL */
+	const char *const *choices; /* UI_FIELD_CHOICE: NULL-terminated */
+	const char *hint;	    /* drawn dim when the field is empty */
+	int maxlen;		    /* bytes; 0: 255 (notes: 4000) */
+	long min, max;		    /* for ui_valid_int_range */
 };
 
 enum ui_form_result {
-	UI_FORM_NONE,   /* key used, nothing to do */
-	UI_FORM_SAVE,   /* Save pressed and every field valid */
+	UI_FORM_NONE,	/* key used, nothing to do */
+	UI_FORM_SAVE,	/* Save pressed and every field valid */
 	UI_FORM_CANCEL, /* Cancel or Esc: the caller asks about unsaved changes */
 	UI_FORM_IGNORED,
 };
@@ -71,17 +71,12 @@ const char *ui_form_error(const struct ui_form *f, int field);
 /* Hide a field (e.g. the custom URL unless cloud is custom). */
 void ui_form_set_hidden(struct ui_form *f, int field, int hidden);
 
-/* ---- validators ---- */
+/* ---- validators (the rules of validate.h) ---- */
 int ui_valid_guid(const struct ui_form *f, int field, const char *v, char *msg, size_t n);
-int ui_valid_guid_or_domain(const struct ui_form *f, int field, const char *v, char *msg,
-			    size_t n);
-/* https://host[:port][/path], or http://127.0.0.1 / http://[::1] / http://localhost (loopback). */
+int ui_valid_guid_or_domain(const struct ui_form *f, int field, const char *v, char *msg, size_t n);
+/* https://host[:port][/path]; http only to loopback (a tater-sim). */
 int ui_valid_https_url(const struct ui_form *f, int field, const char *v, char *msg, size_t n);
+/* Between the field's min and max. */
 int ui_valid_int_range(const struct ui_form *f, int field, const char *v, char *msg, size_t n);
-
-/* The plain string checks behind them (1 = valid). */
-int ui_is_guid(const char *s);
-int ui_is_domain(const char *s);
-int ui_is_https_url(const char *s, int allow_loopback_http);
 
 #endif

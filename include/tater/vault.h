@@ -32,6 +32,11 @@ int vault_read_passphrase(const struct vault_source *src, int confirm, char **pa
 			  struct tater_err *err);
 void vault_free_passphrase(char *pass, size_t len);
 
+/* Read a secret from a file (a key file, a client-secret file, a certificate PEM): refused
+ * unless mode 0600 or stricter; a trailing newline is dropped.  *out is sodium_malloc'd:
+ * free with vault_free_passphrase. */
+int vault_read_file(const char *path, char **out, size_t *len, struct tater_err *err);
+
 /* Does the store hold a vault yet? */
 int vault_exists(struct store *s);
 
@@ -48,6 +53,11 @@ int vault_unlock_from(struct store *s, const struct vault_source *src, int creat
 		      struct vault **out, struct tater_err *err);
 
 void vault_close(struct vault *v);
+
+/* A second handle on the same unlocked key for another store connection (a
+ * worker thread's), so the passphrase is asked once per process. */
+int vault_clone(const struct vault *v, struct store *other, struct vault **out,
+		struct tater_err *err);
 
 /* Re-wrap the data key under a new passphrase (sealed values are unchanged). */
 int vault_rewrap(struct vault *v, const char *newpass, size_t len, struct tater_err *err);

@@ -92,9 +92,9 @@ size_t worker_busy(struct worker *w);
 struct worker_event {
 	uint64_t job_id;
 	char title[96];
-	int rc;               /* the job's return value */
+	int rc;		      /* the job's return value */
 	struct tater_err err; /* when rc != 0 */
-	void *result;         /* job_set_result's value, or NULL */
+	void *result;	      /* job_set_result's value, or NULL */
 	void (*free_result)(void *);
 };
 

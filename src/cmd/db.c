@@ -225,7 +225,7 @@ int cmd_db(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	sub = argv[1];
-	optind = 1;
+	optind = 0; /* 0 re-initialises GNU getopt (main stopped it in "+" mode) */
 	while ((ch = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':

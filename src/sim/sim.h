@@ -32,11 +32,11 @@
 
 /* ---- configuration (main.c fills it from the flag table) ---- */
 
-struct sim_fault_rule; /* faults.c */
+struct sim_fault_rule;	/* faults.c */
 struct sim_estate_file; /* estate_file.c */
-struct sim_auth_keys;   /* auth.c */
-struct sim_throttle;    /* throttle.c */
-struct sim_jobs;        /* automation.c */
+struct sim_auth_keys;	/* auth.c */
+struct sim_throttle;	/* throttle.c */
+struct sim_jobs;	/* automation.c */
 
 struct sim_config {
 	long port;
@@ -50,7 +50,7 @@ struct sim_config {
 	const char *now_str;
 	time_t now; /* --now parsed: the data's "present" */
 	long users;
-	long signins;    /* -1: users * 10 */
+	long signins;	 /* -1: users * 10 */
 	long detections; /* -1: users / 2 */
 	int no_p2;
 	long subscriptions;
@@ -77,7 +77,7 @@ struct sim_config {
 	long latency_ms;
 	long token_lifetime;
 	long token_expire_early; /* seconds a token really lives; 0 = off */
-	char **fault_specs;      /* --fault-at / --fault-once, normalised to PATH:N:KIND[:ARG] */
+	char **fault_specs;	 /* --fault-at / --fault-once, normalised to PATH:N:KIND[:ARG] */
 	size_t nfault_specs;
 
 	const char *webhook_token;
@@ -128,14 +128,14 @@ struct sim_token_info {
 
 struct sim_req {
 	const char *method;
-	char *path;       /* percent-decoded, no query */
-	char *raw_query;  /* as received, after '?', may be NULL */
+	char *path;	 /* percent-decoded, no query */
+	char *raw_query; /* as received, after '?', may be NULL */
 	struct sim_kv *query;
 	size_t nquery;
 	const char *body; /* POST body (not NUL-terminated by MHD; we add one) */
 	size_t body_len;
-	char *base_url; /* "http://" + Host header, for nextLink */
-	void *conn;     /* struct MHD_Connection * */
+	char *base_url;		      /* "http://" + Host header, for nextLink */
+	void *conn;		      /* struct MHD_Connection * */
 	char *params[SIM_MAX_PARAMS]; /* captured path segments, in pattern order */
 	size_t nparams;
 	struct sim_token_info tok;
@@ -164,8 +164,8 @@ enum sim_auth_kind { SIM_AUTH_NONE = 0, SIM_AUTH_GRAPH, SIM_AUTH_ARM, SIM_AUTH_O
 
 enum sim_tclass {
 	SIM_T_NONE = 0,
-	SIM_T_CA_IP,    /* Conditional Access, Identity Protection: per tenant */
-	SIM_T_REPORTS,  /* audit logs and reports: per app per tenant */
+	SIM_T_CA_IP,	/* Conditional Access, Identity Protection: per tenant */
+	SIM_T_REPORTS,	/* audit logs and reports: per app per tenant */
 	SIM_T_IDENTITY, /* identity and access cost budget: per app per tenant */
 	SIM_T_ARM_READ, /* ARM reads: per subscription */
 };
@@ -199,13 +199,13 @@ const char *sim_req_query(struct sim_req *rq, const char *key);
 void sim_resp_json(struct sim_resp *rs, int status, json_t *body); /* steals body */
 void sim_resp_text(struct sim_resp *rs, int status, const char *ctype, const char *text);
 void sim_resp_header(struct sim_resp *rs, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Graph error: {"error":{"code","message","innerError":{date,request-id,client-request-id}}} */
 void sim_graph_error(struct sim_resp *rs, int status, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* ARM error: {"error":{"code","message"}} */
 void sim_arm_error(struct sim_resp *rs, int status, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* The error shape matching the request's service. */
 void sim_api_error(struct sim_req *rq, struct sim_resp *rs, int status, const char *code,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -251,18 +251,18 @@ struct sim_source {
 enum sim_coll_style { SIM_STYLE_GRAPH = 0, SIM_STYLE_ARM };
 
 struct sim_coll {
-	const char *entity;      /* "users": for @odata.context and error messages */
-	const char *type;        /* "microsoft.graph.user" */
-	int directory;           /* directory object: strict $top, $count needs ConsistencyLevel */
+	const char *entity; /* "users": for @odata.context and error messages */
+	const char *type;   /* "microsoft.graph.user" */
+	int directory;	    /* directory object: strict $top, $count needs ConsistencyLevel */
 	long default_top;
 	long max_top;
-	long max_top_signin_activity; /* users: 120 when signInActivity selected (0: n/a) */
-	const char *const *filter_fields; /* NULL-terminated; NULL = no $filter */
-	const char *sorted_desc;  /* field the source is sorted on, newest first */
+	long max_top_signin_activity;	   /* users: 120 when signInActivity selected (0: n/a) */
+	const char *const *filter_fields;  /* NULL-terminated; NULL = no $filter */
+	const char *sorted_desc;	   /* field the source is sorted on, newest first */
 	const char *const *default_select; /* fields served without $select (NULL = all) */
-	const char *expandable;   /* the one $expand allowed, or NULL */
+	const char *expandable;		   /* the one $expand allowed, or NULL */
 	enum sim_coll_style style;
-	int no_paging;            /* serve everything in one page, ignore $top */
+	int no_paging; /* serve everything in one page, ignore $top */
 };
 
 void sim_serve_collection(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
@@ -290,6 +290,7 @@ long sim_n_role_assignments(struct sim *s);
 json_t *sim_role_assignment(struct sim *s, long j, int expand_principal);
 json_t *sim_ca_policies(struct sim *s);
 json_t *sim_authorization_policy(struct sim *s);
+json_t *sim_admin_consent_policy(struct sim *s);
 json_t *sim_auth_methods_policy(struct sim *s);
 json_t *sim_domains(struct sim *s);
 json_t *sim_subscribed_skus(struct sim *s);

@@ -174,8 +174,8 @@ char *sim_url_decode(const char *s, size_t len, int plus_is_space)
 	char *out = sim_xmalloc(len + 1), *o = out;
 
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len &&
-		    hexval((unsigned char)s[i + 1]) >= 0 && hexval((unsigned char)s[i + 2]) >= 0) {
+		if (s[i] == '%' && i + 2 < len && hexval((unsigned char)s[i + 1]) >= 0 &&
+		    hexval((unsigned char)s[i + 2]) >= 0) {
 			*o++ = (char)(hexval((unsigned char)s[i + 1]) * 16 +
 				      hexval((unsigned char)s[i + 2]));
 			i += 2;
@@ -256,7 +256,8 @@ const char *sim_kv_get(const struct sim_kv *kv, size_t n, const char *key)
 
 char *sim_json_dump(const json_t *j, size_t *len)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+				    JSON_REAL_PRECISION(10));
 
 	if (!s) {
 		fputs("tater-sim: out of memory\n", stderr);
@@ -342,7 +343,8 @@ static void arm_verror(struct sim_resp *rs, int status, const char *code, const 
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	sim_resp_json(rs, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+	sim_resp_json(rs, status,
+		      json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
 }
 
 void sim_arm_error(struct sim_resp *rs, int status, const char *code, const char *fmt, ...)

@@ -25,6 +25,7 @@
 
 #define KEY_BYTES 32
 #define MAX_PASS 1024
+#define MAX_FILE (64 * 1024) /* a certificate PEM with its key fits easily */
 #define MIN_NEW_PASS 8
 
 enum { ALG_AES256GCM = 1, ALG_XCHACHA = 2 };
@@ -154,42 +155,49 @@ static int open_raw(const unsigned char *key, const char *ad, const unsigned cha
 
 /* ---- passphrases ---- */
 
-static int read_key_file(const char *path, char **pass, size_t *len, struct tater_err *err)
+int vault_read_file(const char *path, char **pass, size_t *len, struct tater_err *err)
 {
 	struct stat st;
 	char *buf;
 	ssize_t n;
 	size_t got = 0;
-	int fd, ret = 0;
+	int fd, ret;
 
+	if ((ret = init_sodium(err)) < 0)
+		return ret;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return tater_errf(err, errno == ENOENT ? TATER_ENOTFOUND : TATER_EIO,
-				  "cannot read key file %s: %s", path, strerror(errno));
+				  "cannot read %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return tater_errf(err, TATER_EINVAL, "key file %s is not a regular file", path);
+		return tater_errf(err, TATER_EINVAL, "%s is not a regular file", path);
 	}
 	if (st.st_mode & 077) {
 		close(fd);
 		return tater_errf(err, TATER_EPERM,
-				  "key file %s has mode %04o: others can read it; it must be 0600 "
+				  "%s has mode %04o: others can read it; it must be 0600 "
 				  "or stricter (chmod 600 %s)",
 				  path, (unsigned)(st.st_mode & 07777), path);
 	}
-	buf = sodium_malloc(MAX_PASS + 1);
+	if (st.st_size > MAX_FILE) {
+		close(fd);
+		return tater_errf(err, TATER_EINVAL, "%s is larger than %d KiB", path,
+				  MAX_FILE / 1024);
+	}
+	buf = sodium_malloc(MAX_FILE + 1);
 	if (!buf) {
 		close(fd);
 		return tater_errf(err, TATER_ENOMEM, "out of memory");
 	}
-	while (got < MAX_PASS && (n = read(fd, buf + got, MAX_PASS - got)) > 0)
+	while (got < MAX_FILE && (n = read(fd, buf + got, MAX_FILE - got)) > 0)
 		got += (size_t)n;
 	close(fd);
 	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
 		got--;
 	buf[got] = '\0';
 	if (got == 0) {
-		ret = tater_errf(err, TATER_EINVAL, "key file %s is empty", path);
+		ret = tater_errf(err, TATER_EINVAL, "%s is empty", path);
 		sodium_free(buf);
 		return ret;
 	}
@@ -257,7 +265,7 @@ int vault_read_passphrase(const struct vault_source *src, int confirm, char **pa
 	if (!file || !*file)
 		file = getenv("TATER_KEY_FILE");
 	if (file && *file)
-		return read_key_file(file, pass, len, err);
+		return vault_read_file(file, pass, len, err);
 
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -509,6 +517,22 @@ void vault_close(struct vault *v)
 		return;
 	sodium_free(v->key);
 	free(v);
+}
+
+int vault_clone(const struct vault *v, struct store *other, struct vault **out,
+		struct tater_err *err)
+{
+	struct vault *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (!c || !(c->key = sodium_malloc(KEY_BYTES))) {
+		free(c);
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	}
+	memcpy(c->key, v->key, KEY_BYTES);
+	c->store = other;
+	*out = c;
+	return 0;
 }
 
 int vault_rewrap(struct vault *v, const char *newpass, size_t len, struct tater_err *err)

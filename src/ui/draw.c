@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tater/text.h"
+#include "tater/ui_widgets.h"
 #include "ui_internal.h"
 
 int ui_text(int y, int x, int w, enum ui_color c, const char *s)
@@ -61,33 +62,37 @@ void ui_clear_rect(struct ui_rect r, enum ui_color c)
 		ui_fill(r.y + i, r.x, r.w, c);
 }
 
+/* Boxes are drawn with characters, not the alternate character set: the
+ * same bytes on every terminal, and a screen dump reads as it looks. */
 void ui_box(struct ui_rect r, enum ui_color c, const char *title)
 {
+	int u = ui_utf8();
+	const char *h = u ? "\xe2\x94\x80" : "-", *v = u ? "\xe2\x94\x82" : "|";
+
 	if (r.h < 2 || r.w < 2)
 		return;
 	ui_clear_rect(r, c);
-	ui_style(c);
-	mvwhline(stdscr, r.y, r.x + 1, ACS_HLINE, r.w - 2);
-	mvwhline(stdscr, r.y + r.h - 1, r.x + 1, ACS_HLINE, r.w - 2);
-	mvwvline(stdscr, r.y + 1, r.x, ACS_VLINE, r.h - 2);
-	mvwvline(stdscr, r.y + 1, r.x + r.w - 1, ACS_VLINE, r.h - 2);
-	mvwaddch(stdscr, r.y, r.x, ACS_ULCORNER);
-	mvwaddch(stdscr, r.y, r.x + r.w - 1, ACS_URCORNER);
-	mvwaddch(stdscr, r.y + r.h - 1, r.x, ACS_LLCORNER);
-	/* The bottom-right cell of the screen scrolls some terminals; skip it there. */
-	if (r.y + r.h < LINES || r.x + r.w < COLS)
-		mvwaddch(stdscr, r.y + r.h - 1, r.x + r.w - 1, ACS_LRCORNER);
-	if (title && title[0]) {
-		int used = ui_textf(r.y, r.x + 2, r.w - 4, c == UI_MODAL ? UI_MODAL_TITLE : UI_TITLE,
-				    " %s ", title);
-		(void)used;
+	for (int x = 1; x < r.w - 1; x++) {
+		ui_text(r.y, r.x + x, 1, c, h);
+		ui_text(r.y + r.h - 1, r.x + x, 1, c, h);
 	}
+	for (int y = 1; y < r.h - 1; y++) {
+		ui_text(r.y + y, r.x, 1, c, v);
+		ui_text(r.y + y, r.x + r.w - 1, 1, c, v);
+	}
+	ui_text(r.y, r.x, 1, c, u ? "\xe2\x94\x8c" : "+");
+	ui_text(r.y, r.x + r.w - 1, 1, c, u ? "\xe2\x94\x90" : "+");
+	ui_text(r.y + r.h - 1, r.x, 1, c, u ? "\xe2\x94\x94" : "+");
+	ui_text(r.y + r.h - 1, r.x + r.w - 1, 1, c, u ? "\xe2\x94\x98" : "+");
+	if (title && title[0])
+		ui_textf(r.y, r.x + 2, r.w - 4, c == UI_MODAL ? UI_MODAL_TITLE : UI_TITLE, " %s ",
+			 title);
 }
 
 int ui_wrap(struct ui_rect r, enum ui_color c, const char *s, int skip)
 {
 	char *clean = text_sanitize(s ? s : "", (size_t)-1);
-	const char *p;
+	char *p;
 	int line = 0;
 
 	if (!clean || r.w <= 0) {
@@ -98,7 +103,7 @@ int ui_wrap(struct ui_rect r, enum ui_color c, const char *s, int skip)
 	while (*p) {
 		int used, brk;
 		size_t n = text_crop(p, r.w, &used), cut = n;
-		const char *nl = strstr(p, "\\n");
+		char *nl = strstr(p, "\\n");
 
 		/* A sanitised newline is shown, and also breaks the line. */
 		if (nl && (size_t)(nl - p) + 2 <= n) {
@@ -118,9 +123,9 @@ int ui_wrap(struct ui_rect r, enum ui_color c, const char *s, int skip)
 		if (line >= skip && line - skip < r.h) {
 			char save = p[cut];
 
-			((char *)p)[cut] = '\0';
+			p[cut] = '\0';
 			ui_text(r.y + line - skip, r.x, r.w, c, p);
-			((char *)p)[cut] = save;
+			p[cut] = save;
 		}
 		line++;
 		p += cut;

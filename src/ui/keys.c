@@ -13,7 +13,7 @@ struct action_info {
 
 static const struct action_info actions[] = {
 #define UI_ACTION_INFO(e, name, keys, help) {name, keys, help},
-	UI_ACTIONS(UI_ACTION_INFO)
+    UI_ACTIONS(UI_ACTION_INFO)
 #undef UI_ACTION_INFO
 };
 
@@ -39,22 +39,22 @@ static const struct {
 	const char *name;
 	int key;
 } named[] = {
-	{"Enter", '\n'},
-	{"Esc", UI_KEY_ESC},
-	{"Tab", '\t'},
-	{"S-Tab", UI_KEY(KEY_BTAB)},
-	{"Space", ' '},
-	{"Backspace", UI_KEY(KEY_BACKSPACE)},
-	{"Del", UI_KEY(KEY_DC)},
-	{"Ins", UI_KEY(KEY_IC)},
-	{"Up", UI_KEY(KEY_UP)},
-	{"Down", UI_KEY(KEY_DOWN)},
-	{"Left", UI_KEY(KEY_LEFT)},
-	{"Right", UI_KEY(KEY_RIGHT)},
-	{"Home", UI_KEY(KEY_HOME)},
-	{"End", UI_KEY(KEY_END)},
-	{"PgUp", UI_KEY(KEY_PPAGE)},
-	{"PgDn", UI_KEY(KEY_NPAGE)},
+    {"Enter", '\n'},
+    {"Esc", UI_KEY_ESC},
+    {"Tab", '\t'},
+    {"S-Tab", UI_KEY(KEY_BTAB)},
+    {"Space", ' '},
+    {"Backspace", UI_KEY(KEY_BACKSPACE)},
+    {"Del", UI_KEY(KEY_DC)},
+    {"Ins", UI_KEY(KEY_IC)},
+    {"Up", UI_KEY(KEY_UP)},
+    {"Down", UI_KEY(KEY_DOWN)},
+    {"Left", UI_KEY(KEY_LEFT)},
+    {"Right", UI_KEY(KEY_RIGHT)},
+    {"Home", UI_KEY(KEY_HOME)},
+    {"End", UI_KEY(KEY_END)},
+    {"PgUp", UI_KEY(KEY_PPAGE)},
+    {"PgDn", UI_KEY(KEY_NPAGE)},
 };
 
 int ui_key_is_text(int key)
@@ -67,7 +67,8 @@ const char *ui_key_name(int key, char buf[16])
 	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
 		if (named[i].key == key)
 			return named[i].name;
-	if ((key & UI_KEY_FN) && (key & ~UI_KEY_FN) >= KEY_F(1) && (key & ~UI_KEY_FN) <= KEY_F(12)) {
+	if ((key & UI_KEY_FN) && (key & ~UI_KEY_FN) >= KEY_F(1) &&
+	    (key & ~UI_KEY_FN) <= KEY_F(12)) {
 		snprintf(buf, 16, "F%d", (key & ~UI_KEY_FN) - KEY_F0);
 		return buf;
 	}
@@ -76,26 +77,11 @@ const char *ui_key_name(int key, char buf[16])
 		return buf;
 	}
 	if (ui_key_is_text(key)) {
-		char tmp[8];
-		int n = 0;
+		char tmp[4];
+		size_t n = text_encode(key, tmp);
 
-		/* UTF-8 encode, then make sure it is safe to draw. */
-		if (key < 0x80) {
-			tmp[n++] = (char)key;
-		} else if (key < 0x800) {
-			tmp[n++] = (char)(0xc0 | (key >> 6));
-			tmp[n++] = (char)(0x80 | (key & 0x3f));
-		} else if (key < 0x10000) {
-			tmp[n++] = (char)(0xe0 | (key >> 12));
-			tmp[n++] = (char)(0x80 | ((key >> 6) & 0x3f));
-			tmp[n++] = (char)(0x80 | (key & 0x3f));
-		} else {
-			tmp[n++] = (char)(0xf0 | (key >> 18));
-			tmp[n++] = (char)(0x80 | ((key >> 12) & 0x3f));
-			tmp[n++] = (char)(0x80 | ((key >> 6) & 0x3f));
-			tmp[n++] = (char)(0x80 | (key & 0x3f));
-		}
-		text_sanitize_buf(tmp, (size_t)n, buf, 16);
+		/* Make sure it is safe to draw. */
+		text_sanitize_buf(tmp, n, buf, 16);
 		return buf;
 	}
 	snprintf(buf, 16, "key-%d", key & ~UI_KEY_FN);
@@ -212,18 +198,20 @@ int ui_keymap_load(struct ui_keymap *km, const char *path, struct tater_err *err
 		if (strcmp(verb, "bind") == 0 && key && act && (!extra || extra[0] == '#')) {
 			a = ui_action_by_name(act);
 			if (a == UI_ACT__COUNT) {
-				rc = tater_errf(err, TATER_EINVAL, "%s:%d: no action named \"%.40s\"",
-						path, lineno, act);
+				rc = tater_errf(err, TATER_EINVAL,
+						"%s:%d: no action named \"%.40s\"", path, lineno,
+						act);
 				continue;
 			}
 		} else if (!(strcmp(verb, "unbind") == 0 && key && (!act || act[0] == '#'))) {
 			rc = tater_errf(err, TATER_EINVAL,
-					"%s:%d: expected \"bind KEY ACTION\" or \"unbind KEY\"", path,
-					lineno);
+					"%s:%d: expected \"bind KEY ACTION\" or \"unbind KEY\"",
+					path, lineno);
 			continue;
 		}
 		if (bind(km, key, a) < 0)
-			rc = tater_errf(err, TATER_EINVAL, "%s:%d: too many bindings", path, lineno);
+			rc =
+			    tater_errf(err, TATER_EINVAL, "%s:%d: too many bindings", path, lineno);
 	}
 	fclose(f);
 	return rc;

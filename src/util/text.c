@@ -91,7 +91,7 @@ static void put(struct sink *k, const char *p, size_t n)
 	k->len += n;
 }
 
-static size_t encode(int32_t c, char b[4])
+size_t text_encode(int32_t c, char b[4])
 {
 	if (c < 0x80) {
 		b[0] = (char)c;
@@ -174,7 +174,7 @@ size_t text_sanitize_buf(const char *s, size_t len, char *out, size_t outsz)
 		if (rep)
 			put(&k, rep, strlen(rep));
 		else
-			put(&k, enc, encode(c, enc));
+			put(&k, enc, text_encode(c, enc));
 		i += n;
 	}
 	if (out && outsz > 0)

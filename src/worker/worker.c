@@ -87,6 +87,7 @@ static void finish(struct worker *w, struct job *j)
 	if (j->free_arg)
 		j->free_arg(j->arg);
 	j->arg = NULL;
+	j->free_arg = NULL;
 	pthread_mutex_lock(&w->mu);
 	unlink_job(&w->jobs, j);
 	j->state = JOB_DONE;

@@ -1,0 +1,47 @@
+/* tenants.h - the Microsoft tenants tater scans (typed queries over the tenants table).
+ * Secrets (client secret, certificate) are not here: they are sealed columns, written and
+ * read with vault_put / vault_get ("tenants", id, "client_secret" | "certificate"). */
+#ifndef TATER_TENANTS_H
+#define TATER_TENANTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tater/err.h"
+
+struct store;
+
+struct tenant {
+	int64_t id;
+	char name[128];
+	char tenant_id[256];   /* GUID or verified domain */
+	char client_id[64];    /* app registration (GUID) */
+	char auth_kind[16];    /* "secret" or "certificate" */
+	char cloud[16];        /* public, gcchigh, dod, china, custom */
+	char base_url[256];    /* cloud "custom": one base URL for every API; else "" */
+	int stale_days;        /* no sign-in for this many days = stale (1-3650, default 90) */
+	int has_secret, has_certificate;
+	char created_at[32], updated_at[32];
+};
+
+/* Defaults for a new tenant (auth secret, cloud public, 90 days). */
+void tenant_init(struct tenant *t);
+
+/* Check every field; on a problem returns TATER_EINVAL, names the field in *field
+ * (may be NULL) and says what is expected in err. */
+int tenant_validate(const struct tenant *t, const char **field, struct tater_err *err);
+
+/* Insert (t->id is set) or update by t->id.  Names are unique. */
+int tenant_save(struct store *s, struct tenant *t, struct tater_err *err);
+int tenant_delete(struct store *s, int64_t id, struct tater_err *err);
+
+/* By name, or by "#<id>" / a bare number. */
+int tenant_get(struct store *s, const char *name, struct tenant *out, struct tater_err *err);
+int tenant_get_id(struct store *s, int64_t id, struct tenant *out, struct tater_err *err);
+/* All tenants by name; *out malloc'd (free()). */
+int tenant_list(struct store *s, struct tenant **out, size_t *n, struct tater_err *err);
+
+/* "tenant:<id>": the scope of its data. */
+void tenant_scope(int64_t id, char *buf, size_t n);
+
+#endif

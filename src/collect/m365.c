@@ -1,0 +1,476 @@
+/* m365.c - the Microsoft 365 identity scan: Graph sources into the store.
+ *
+ * Every source is one paged collection on the client's curl multi handle, so
+ * the classes (identity budget, CA + Identity Protection, reports) run side
+ * by side, each paced by its own limiter.  Items are staged in a temporary
+ * table as their page arrives; the swap into `objects` and the evaluation of
+ * the controls happen in one transaction at the end. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "collect_internal.h"
+#include "tater/auth.h"
+#include "tater/collect.h"
+#include "tater/endpoints.h"
+#include "tater/http.h"
+#include "tater/store.h"
+#include "tater/tenants.h"
+#include "tater/vault.h"
+
+/* What the identity scan reads.  perm names the Graph application permission a
+ * 403 most likely lacks, so the unknown result can say what to grant. */
+static const struct m365_source {
+	const char *source, *kind, *path, *perm;
+	enum http_paging paging;
+	int role_fanout; /* directoryRoles: also read each role's members */
+} m365_sources[] = {
+	{"graph.organization", "organization", "/v1.0/organization", "Organization.Read.All",
+	 HTTP_PAGING_ODATA, 0},
+	{"graph.subscribedSkus", "sku", "/v1.0/subscribedSkus", "Organization.Read.All",
+	 HTTP_PAGING_ODATA, 0},
+	{"graph.users", "user",
+	 "/v1.0/users?$select=id,displayName,userPrincipalName,userType,accountEnabled,"
+	 "createdDateTime,signInActivity,onPremisesSyncEnabled,onPremisesImmutableId&$top=120",
+	 "User.Read.All and AuditLog.Read.All", HTTP_PAGING_ODATA, 0},
+	{"graph.userRegistrationDetails", "registration",
+	 "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=999",
+	 "AuditLog.Read.All", HTTP_PAGING_ODATA, 0},
+	{"graph.riskyUsers", "riskyUser", "/v1.0/identityProtection/riskyUsers?$top=500",
+	 "IdentityRiskyUser.Read.All", HTTP_PAGING_ODATA, 0},
+	{"graph.directoryRoles", "directoryRole", "/v1.0/directoryRoles",
+	 "RoleManagement.Read.Directory", HTTP_PAGING_ODATA, 1},
+	{"graph.roleAssignments", "roleAssignment",
+	 "/v1.0/roleManagement/directory/roleAssignments?$expand=principal",
+	 "RoleManagement.Read.Directory", HTTP_PAGING_ODATA, 0},
+	{"graph.conditionalAccessPolicies", "caPolicy", "/v1.0/identity/conditionalAccess/policies",
+	 "Policy.Read.All", HTTP_PAGING_ODATA, 0},
+	{"graph.authorizationPolicy", "authorizationPolicy", "/v1.0/policies/authorizationPolicy",
+	 "Policy.Read.All", HTTP_PAGING_NONE, 0},
+	{"graph.authenticationMethodsPolicy", "authenticationMethodsPolicy",
+	 "/v1.0/policies/authenticationMethodsPolicy", "Policy.Read.All", HTTP_PAGING_NONE, 0},
+	{"graph.adminConsentRequestPolicy", "adminConsentRequestPolicy",
+	 "/v1.0/policies/adminConsentRequestPolicy", "Policy.Read.All", HTTP_PAGING_NONE, 0},
+	{"graph.domains", "domain", "/v1.0/domains", "Domain.Read.All", HTTP_PAGING_ODATA, 0},
+};
+#define N_SOURCES (sizeof(m365_sources) / sizeof(m365_sources[0]))
+#define MEMBERS_SOURCE "graph.directoryRoleMembers"
+
+struct source_state {
+	const struct m365_source *def;
+	const char *source; /* def->source, or MEMBERS_SOURCE */
+	int done;
+	int rc;             /* first failure */
+	int pending;        /* collections still running (the members fan-out has many) */
+	long items;
+	char detail[400];
+};
+
+struct scan_ctx {
+	struct store *s;
+	struct http_client *hc;
+	struct http_auth *graph;
+	const struct endpoints *ep;
+	const struct scan_opts *o;
+	const struct tenant *t;
+	sqlite3_stmt *stage;
+	struct source_state st[N_SOURCES + 1]; /* + the members fan-out */
+	int64_t sources_done;
+	int fatal;                 /* a sign-in failure: nothing can be read */
+	struct tater_err fatal_err;
+};
+
+/* One paged collection's context: which source, and for members, which role. */
+struct page_ctx {
+	struct scan_ctx *sc;
+	struct source_state *ss;
+	json_t *role; /* {"id","roleTemplateId","displayName"} for members; else NULL */
+};
+
+static void progress(struct scan_ctx *sc, const char *phase)
+{
+	if (sc->o && sc->o->progress.fn)
+		sc->o->progress.fn(sc->o->progress.ctx, sc->sources_done, (int64_t)N_SOURCES + 1,
+				   phase);
+}
+
+static int stage_item(struct scan_ctx *sc, struct source_state *ss, json_t *item,
+		      struct tater_err *err)
+{
+	const char *id = json_string_value(json_object_get(item, "id"));
+	char key[300];
+	char *text;
+	int rc;
+
+	if (!json_is_object(item))
+		return tater_errf(err, TATER_EFORMAT, "%s: an item is not a JSON object",
+				  ss->source);
+	if (ss->source == (const char *)MEMBERS_SOURCE) {
+		const char *rid = json_string_value(json_object_get(item, "@role") ?
+			json_object_get(json_object_get(item, "@role"), "id") : NULL);
+
+		snprintf(key, sizeof(key), "%s/%s", rid ? rid : "?", id ? id : "?");
+	} else {
+		snprintf(key, sizeof(key), "%s", id ? id : ss->def->kind);
+	}
+	text = json_dumps(item, JSON_COMPACT);
+	if (!text)
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	sqlite3_bind_text(sc->stage, 1, ss->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(sc->stage, 2, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(sc->stage, 3, ss->def ? ss->def->kind : "directoryRoleMember", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(sc->stage, 4, text, -1, SQLITE_STATIC);
+	rc = sqlite3_step(sc->stage);
+	sqlite3_reset(sc->stage);
+	free(text);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(sc->s, "staging collected objects", err);
+	ss->items++;
+	return 0;
+}
+
+static void done_fn(void *ctx, int rc, const struct tater_err *e, const struct http_job_info *info);
+
+static int add_members(struct scan_ctx *sc, json_t *role, struct tater_err *err);
+
+static int page_fn(void *ctx, const json_t *items, const json_t *page, struct tater_err *err)
+{
+	struct page_ctx *pc = ctx;
+	struct scan_ctx *sc = pc->sc;
+	char phase[96];
+	size_t i;
+	json_t *item;
+	int ret;
+
+	if (sc->o && sc->o->cancel && atomic_load(sc->o->cancel))
+		return tater_errf(err, TATER_ECANCELED, "scan canceled");
+	if (!items) { /* a singleton */
+		json_t *copy = json_deep_copy(page);
+
+		json_object_del(copy, "@odata.context");
+		ret = stage_item(sc, pc->ss, copy, err);
+		json_decref(copy);
+		return ret;
+	}
+	json_array_foreach(items, i, item) {
+		if (pc->role) {
+			json_t *copy = json_deep_copy(item);
+
+			json_object_set(copy, "@role", pc->role);
+			ret = stage_item(sc, pc->ss, copy, err);
+			json_decref(copy);
+		} else {
+			ret = stage_item(sc, pc->ss, (json_t *)item, err);
+		}
+		if (ret < 0)
+			return ret;
+		if (pc->ss->def && pc->ss->def->role_fanout && (ret = add_members(sc, item, err)) < 0)
+			return ret;
+	}
+	snprintf(phase, sizeof(phase), "%s %ld", pc->ss->source + 6, pc->ss->items);
+	progress(sc, phase);
+	return 0;
+}
+
+static int add_collection(struct scan_ctx *sc, struct source_state *ss, const char *path,
+			  enum http_paging paging, json_t *role, struct tater_err *err)
+{
+	struct page_ctx *pc = calloc(1, sizeof(*pc));
+	struct http_paged p = {0};
+	char *url = endpoints_url(sc->ep, ENDPOINTS_GRAPH, path);
+	int ret;
+
+	if (!pc || !url) {
+		free(pc);
+		free(url);
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	}
+	pc->sc = sc;
+	pc->ss = ss;
+	pc->role = role ? json_incref(role) : NULL;
+	p.req.url = url;
+	p.req.auth = sc->graph;
+	p.req.tenant = sc->t->tenant_id;
+	p.paging = paging;
+	p.on_page = page_fn;
+	p.on_done = done_fn;
+	p.ctx = pc;
+	ss->pending++;
+	ret = http_multi_add_paged(sc->hc, &p, err);
+	free(url);
+	if (ret < 0) {
+		ss->pending--;
+		json_decref(pc->role);
+		free(pc);
+	}
+	return ret;
+}
+
+static int add_members(struct scan_ctx *sc, json_t *role, struct tater_err *err)
+{
+	const char *id = json_string_value(json_object_get(role, "id"));
+	json_t *info;
+	char path[200];
+	int ret;
+
+	if (!id)
+		return 0;
+	/* No $select: members are directoryObjects (users, groups, service principals),
+	 * and the properties differ by type. */
+	snprintf(path, sizeof(path), "/v1.0/directoryRoles/%s/members", id);
+	info = json_pack("{s:s, s:O?, s:O?}", "id", id, "roleTemplateId",
+			 json_object_get(role, "roleTemplateId"), "displayName",
+			 json_object_get(role, "displayName"));
+	ret = add_collection(sc, &sc->st[N_SOURCES], path, HTTP_PAGING_ODATA, info, err);
+	json_decref(info);
+	return ret;
+}
+
+static int is_unlicensed(const char *msg)
+{
+	return strstr(msg, "NonPremium") || strstr(msg, "RequestFromNonPremiumTenant") ||
+	       strstr(msg, "license") || strstr(msg, "licence");
+}
+
+static void done_fn(void *ctx, int rc, const struct tater_err *e, const struct http_job_info *info)
+{
+	struct page_ctx *pc = ctx;
+	struct source_state *ss = pc->ss;
+	struct scan_ctx *sc = pc->sc;
+
+	(void)info;
+	if (rc < 0 && ss->rc == 0) {
+		ss->rc = rc;
+		snprintf(ss->detail, sizeof(ss->detail), "%s", e ? e->msg : tater_errname(rc));
+		/* A failed sign-in fails every source alike: say it once, as the scan's error. */
+		if (rc == TATER_EAUTH && e && strstr(e->msg, "AADSTS") && !sc->fatal) {
+			sc->fatal = 1;
+			sc->fatal_err = *e;
+		}
+	}
+	if (--ss->pending == 0) {
+		ss->done = 1;
+		sc->sources_done++;
+		progress(sc, ss->source + 6);
+	}
+	json_decref(pc->role);
+	free(pc);
+}
+
+/* Load the tenant's credential from the vault and make the Entra ID client. */
+int collect_tenant_auth(struct vault *v, const struct tenant *t, const struct endpoints *ep,
+			struct auth_entra **out, struct tater_err *err)
+{
+	struct auth_entra_config cfg = {0};
+	int is_cert = !strcmp(t->auth_kind, "certificate");
+	char *secret = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = vault_get(v, "tenants", t->id, is_cert ? "certificate" : "client_secret", &secret,
+			&len, err);
+	if (ret == TATER_ENOTFOUND)
+		return tater_errf(err, TATER_EAUTH,
+				  "tenant '%s' has no %s stored (Settings > Tenants, or tater tenant "
+				  "add)",
+				  t->name, is_cert ? "certificate" : "client secret");
+	if (ret < 0)
+		return ret;
+	cfg.tenant = t->tenant_id;
+	cfg.client_id = t->client_id;
+	cfg.ep = ep;
+	if (is_cert) {
+		cfg.cert_pem = secret;
+		cfg.cert_pem_len = len;
+	} else {
+		cfg.client_secret = secret;
+	}
+	ret = auth_entra_new(&cfg, out, err);
+	vault_free_plain(secret, len);
+	return ret;
+}
+
+int collect_tenant_endpoints(const struct tenant *t, struct endpoints *ep, struct tater_err *err)
+{
+	if (!strcmp(t->cloud, "custom"))
+		return endpoints_custom(t->base_url, "public", ep, err);
+	return endpoints_preset(t->cloud, ep, err);
+}
+
+int collect_client(const struct scan_opts *o, struct http_client **out, struct tater_err *err)
+{
+	struct http_config cfg;
+
+	http_config_defaults(&cfg);
+	if (o) {
+		cfg.cancel = o->cancel;
+		cfg.rates = o->rates;
+		cfg.ca_file = o->ca_file;
+	}
+	return http_client_new(&cfg, out, err);
+}
+
+/* Swap the staged snapshot of every source into objects and record how it went. */
+static int swap_in(struct scan_ctx *sc, const char *scope, int64_t scan_id,
+		   struct scan_summary *sum, struct tater_err *err)
+{
+	sqlite3 *db = store_db(sc->s);
+	sqlite3_stmt *copy = NULL;
+	int ret = 0;
+
+	if (sqlite3_prepare_v2(db,
+			       "INSERT OR REPLACE INTO main.objects (scope, source, key, kind, scan_id,"
+			       " json) SELECT ?1, source, key, kind, ?2, json FROM temp.tater_stage"
+			       " WHERE source = ?3",
+			       -1, &copy, NULL) != SQLITE_OK)
+		return store_sqlerr(sc->s, "storing the scan", err);
+	for (size_t i = 0; i <= N_SOURCES; i++) {
+		struct source_state *ss = &sc->st[i];
+		const char *status = "ok";
+		char detail[512];
+		int http = 0;
+
+		if (i == N_SOURCES && sc->st[i].pending == 0 && !sc->st[i].done) {
+			/* No roles, so no member lists to read: an empty, complete source,
+			 * unless the roles themselves could not be read. */
+			for (size_t r = 0; r < N_SOURCES; r++)
+				if (m365_sources[r].role_fanout) {
+					ss->rc = sc->st[r].rc;
+					snprintf(ss->detail, sizeof(ss->detail), "%s",
+						 sc->st[r].detail);
+				}
+		}
+		detail[0] = '\0';
+		if (ss->rc == TATER_EPERM) {
+			status = is_unlicensed(ss->detail) ? "unlicensed" : "denied";
+			http = 403;
+			snprintf(detail, sizeof(detail), "%s (needs %s)", ss->detail,
+				 ss->def ? ss->def->perm : "RoleManagement.Read.Directory");
+			sum->sources_denied++;
+		} else if (ss->rc < 0) {
+			status = "error";
+			snprintf(detail, sizeof(detail), "%s", ss->detail);
+			sum->sources_failed++;
+			if (!sum->detail[0])
+				snprintf(sum->detail, sizeof(sum->detail), "%s", ss->detail);
+		} else {
+			sum->sources_ok++;
+		}
+		if ((ret = store_objects_clear(sc->s, scope, ss->source, err)) < 0)
+			break;
+		if (!strcmp(status, "ok")) {
+			sqlite3_bind_text(copy, 1, scope, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(copy, 2, scan_id);
+			sqlite3_bind_text(copy, 3, ss->source, -1, SQLITE_STATIC);
+			if (sqlite3_step(copy) != SQLITE_DONE) {
+				ret = store_sqlerr(sc->s, "storing the scan", err);
+				break;
+			}
+			sqlite3_reset(copy);
+			sum->objects += ss->items;
+		}
+		if ((ret = store_source_status(sc->s, scan_id, scope, ss->source, status, http,
+					       ss->items, detail[0] ? detail : NULL, err)) < 0)
+			break;
+	}
+	sqlite3_finalize(copy);
+	return ret;
+}
+
+int m365_collect(struct store *s, struct http_client *hc, struct auth_entra *auth,
+		 const struct endpoints *ep, const struct tenant *t, const struct scan_opts *o,
+		 struct m365_collection **out, struct tater_err *err)
+{
+	struct scan_ctx *sc = calloc(1, sizeof(*sc));
+	sqlite3 *db = store_db(s);
+	int ret;
+
+	*out = NULL;
+	if (!sc)
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	sc->s = s;
+	sc->hc = hc;
+	sc->graph = auth_entra_source(auth, ENDPOINTS_GRAPH);
+	sc->ep = ep;
+	sc->o = o;
+	sc->t = t;
+	for (size_t i = 0; i < N_SOURCES; i++) {
+		sc->st[i].def = &m365_sources[i];
+		sc->st[i].source = m365_sources[i].source;
+	}
+	sc->st[N_SOURCES].source = MEMBERS_SOURCE;
+
+	if ((ret = store_exec(s,
+			      "CREATE TEMP TABLE IF NOT EXISTS tater_stage (source TEXT NOT NULL,"
+			      " key TEXT NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL,"
+			      " PRIMARY KEY (source, key)); DELETE FROM temp.tater_stage;",
+			      err)) < 0)
+		goto fail;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT OR REPLACE INTO temp.tater_stage (source, key, kind, json)"
+			       " VALUES (?, ?, ?, ?)",
+			       -1, &sc->stage, NULL) != SQLITE_OK) {
+		ret = store_sqlerr(s, "staging a scan", err);
+		goto fail;
+	}
+	/* One transaction over the temporary table only: the store's file is not
+	 * locked while the network runs. */
+	if ((ret = store_exec(s, "BEGIN", err)) < 0)
+		goto fail;
+	for (size_t i = 0; i < N_SOURCES && ret == 0; i++)
+		ret = add_collection(sc, &sc->st[i], m365_sources[i].path, m365_sources[i].paging,
+				     NULL, err);
+	if (ret == 0) {
+		progress(sc, "signing in");
+		ret = http_multi_run(hc, err);
+	}
+	sqlite3_exec(db, ret == 0 || !sc->fatal ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	if (o && o->cancel && atomic_load(o->cancel)) {
+		ret = tater_errf(err, TATER_ECANCELED, "scan canceled");
+		goto fail;
+	}
+	if (sc->fatal) {
+		*err = sc->fatal_err;
+		ret = err->code < 0 ? err->code : TATER_EAUTH;
+		goto fail;
+	}
+	/* Individual sources may have failed: that is recorded per source, not fatal. */
+	*out = (struct m365_collection *)sc;
+	return 0;
+fail:
+	m365_collection_free((struct m365_collection *)sc);
+	return ret;
+}
+
+int m365_swap_in(struct m365_collection *c, const char *scope, int64_t scan_id,
+		 struct scan_summary *sum, struct tater_err *err)
+{
+	return swap_in((struct scan_ctx *)c, scope, scan_id, sum, err);
+}
+
+long m365_user_count(struct m365_collection *c)
+{
+	struct scan_ctx *sc = (struct scan_ctx *)c;
+
+	for (size_t i = 0; i < N_SOURCES; i++)
+		if (!strcmp(sc->st[i].source, "graph.users"))
+			return sc->st[i].items;
+	return 0;
+}
+
+void m365_collection_free(struct m365_collection *c)
+{
+	struct scan_ctx *sc = (struct scan_ctx *)c;
+
+	if (!sc)
+		return;
+	sqlite3_finalize(sc->stage);
+	store_exec(sc->s, "DELETE FROM temp.tater_stage", NULL);
+	free(sc);
+}

@@ -1,0 +1,130 @@
+/* scan.c - one tenant scan: collect, swap the snapshot in, evaluate, record. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "collect_internal.h"
+#include "tater/activity.h"
+#include "tater/auth.h"
+#include "tater/collect.h"
+#include "tater/endpoints.h"
+#include "tater/http.h"
+#include "tater/store.h"
+#include "tater/tenants.h"
+#include "tater/vault.h"
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void finish(struct store *s, const struct tenant *t, struct scan_summary *sum,
+		   const char *status, const char *detail)
+{
+	char target[200];
+
+	snprintf(sum->status, sizeof(sum->status), "%s", status);
+	if (detail && detail != sum->detail)
+		snprintf(sum->detail, sizeof(sum->detail), "%s", detail);
+	store_scan_finish(s, sum->scan_id, status, sum->detail[0] ? sum->detail : NULL, NULL);
+	snprintf(target, sizeof(target), "tenant %s", t->name);
+	activity_append(s, "scan", target, status, sum->detail[0] ? sum->detail : NULL, NULL);
+}
+
+int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const struct scan_opts *o,
+	      struct scan_summary *sum, struct tater_err *err)
+{
+	struct m365_collection *coll = NULL;
+	struct auth_entra *auth = NULL;
+	struct http_client *hc = NULL;
+	struct http_stats hs;
+	struct endpoints ep;
+	char scope[32];
+	long long t0 = now_ms();
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	sum->score = -1;
+	tenant_scope(t->id, scope, sizeof(scope));
+	if ((ret = collect_tenant_endpoints(t, &ep, err)) < 0 ||
+	    (ret = collect_tenant_auth(v, t, &ep, &auth, err)) < 0 ||
+	    (ret = collect_client(o, &hc, err)) < 0)
+		goto out;
+	if ((ret = store_scan_start(s, scope, "m365", &sum->scan_id, err)) < 0)
+		goto out;
+
+	ret = m365_collect(s, hc, auth, &ep, t, o, &coll, err);
+	if (ret < 0) {
+		finish(s, t, sum, ret == TATER_ECANCELED ? "canceled" : "error", err->msg);
+		goto out;
+	}
+	if ((ret = store_begin(s, err)) < 0)
+		goto fail_txn;
+	if ((ret = m365_swap_in(coll, scope, sum->scan_id, sum, err)) < 0) {
+		store_rollback(s);
+		goto fail_txn;
+	}
+	if ((ret = store_commit(s, err)) < 0)
+		goto fail_txn;
+	finish(s, t, sum, sum->sources_failed ? "partial" : "complete", NULL);
+	goto out;
+fail_txn:
+	finish(s, t, sum, "error", err->msg);
+out:
+	if (hc) {
+		http_stats_get(hc, &hs);
+		sum->requests = hs.requests;
+		sum->throttled = hs.throttled;
+		sum->retries = hs.retries;
+	}
+	sum->elapsed_ms = now_ms() - t0;
+	m365_collection_free(coll);
+	http_client_free(hc);
+	auth_entra_free(auth);
+	return ret;
+}
+
+int collect_tenant_test(struct vault *v, const struct tenant *t, const char *ca_file,
+			char *org_name, size_t org_len, struct tater_err *err)
+{
+	struct scan_opts o = {.ca_file = ca_file};
+	struct http_request req = {0};
+	struct auth_entra *auth = NULL;
+	struct http_client *hc = NULL;
+	struct endpoints ep;
+	json_t *doc = NULL;
+	char *url = NULL;
+	int ret;
+
+	org_name[0] = '\0';
+	if ((ret = collect_tenant_endpoints(t, &ep, err)) < 0 ||
+	    (ret = collect_tenant_auth(v, t, &ep, &auth, err)) < 0 ||
+	    (ret = collect_client(&o, &hc, err)) < 0)
+		goto out;
+	url = endpoints_url(&ep, ENDPOINTS_GRAPH, "/v1.0/organization?$select=id,displayName");
+	if (!url) {
+		ret = tater_errf(err, TATER_ENOMEM, "out of memory");
+		goto out;
+	}
+	req.url = url;
+	req.auth = auth_entra_source(auth, ENDPOINTS_GRAPH);
+	req.tenant = t->tenant_id;
+	if ((ret = http_request_json(hc, &req, &doc, err)) < 0)
+		goto out;
+	snprintf(org_name, org_len, "%s",
+		 json_string_value(json_object_get(json_array_get(json_object_get(doc, "value"), 0),
+						   "displayName"))
+			 ?: "(no name)");
+out:
+	json_decref(doc);
+	free(url);
+	http_client_free(hc);
+	auth_entra_free(auth);
+	return ret;
+}

@@ -1,0 +1,36 @@
+/* ir_internal.h - private to src/ir. */
+#ifndef TATER_IR_INTERNAL_H
+#define TATER_IR_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "tater/ir.h"
+
+/* The pre-built playbooks, embedded at build time from catalog/playbooks/. */
+struct ir_builtin {
+	const char *name; /* file name */
+	const char *text;
+};
+const struct ir_builtin *ir_builtin_files(size_t *n);
+
+/* Body <-> JSON (the "phases" part of the file format).  where: prefix for
+ * messages ("" or a file name). */
+json_t *ir_body_to_json(const struct ir_body *b);
+char *ir_body_dump(const struct ir_body *b); /* compact JSON, malloc'd */
+int ir_body_from_json(json_t *obj, struct ir_body *out, struct tater_err *err);
+int ir_body_load(const char *json, struct ir_body *out, struct tater_err *err);
+
+/* Is s a text we accept: UTF-8 (jansson checked) with no control character
+ * but, when multiline, LF and TAB? */
+int ir_text_ok(const char *s, int multiline);
+
+/* Copy column col into dst (n bytes), "" when NULL. */
+void ir_col(char *dst, size_t n, sqlite3_stmt *st, int col);
+/* malloc'd copy of column col, NULL when NULL. */
+char *ir_col_dup(sqlite3_stmt *st, int col);
+
+#endif

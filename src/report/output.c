@@ -1,0 +1,187 @@
+/* output.c - the report buffer, escaping and writing files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report_internal.h"
+#include "tater/text.h"
+
+void rb_putn(struct rbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *g;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if (!(g = realloc(b->s, cap))) {
+			b->oom = 1;
+			return;
+		}
+		b->s = g;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void rb_put(struct rbuf *b, const char *s)
+{
+	rb_putn(b, s, strlen(s));
+}
+
+void rb_printf(struct rbuf *b, const char *fmt, ...)
+{
+	char small[512], *big = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		rb_putn(b, small, (size_t)n);
+		return;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&big, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = 1;
+		return;
+	}
+	rb_putn(b, big, (size_t)n);
+	free(big);
+}
+
+/* One sanitised line, escaped.  Markdown: the characters that make links,
+ * emphasis, code, tables or raw HTML are escaped, so text stays text. */
+static void escape_line(struct rbuf *b, enum report_format fmt, const char *s)
+{
+	for (; *s; s++) {
+		char c = *s;
+
+		switch (c) {
+		case '&':
+			rb_put(b, "&amp;");
+			continue;
+		case '<':
+			rb_put(b, "&lt;");
+			continue;
+		case '>':
+			rb_put(b, "&gt;");
+			continue;
+		default:
+			break;
+		}
+		if (fmt == REPORT_HTML) {
+			if (c == '"')
+				rb_put(b, "&quot;");
+			else if (c == '\'')
+				rb_put(b, "&#39;");
+			else
+				rb_putn(b, s, 1);
+		} else {
+			if (strchr("\\`*_[]|#", c))
+				rb_putn(b, "\\", 1);
+			rb_putn(b, s, 1);
+		}
+	}
+}
+
+void rb_text(struct rbuf *b, enum report_format fmt, enum rb_ctx ctx, const char *indent,
+	     const char *s, const char *empty_as)
+{
+	int first = 1;
+
+	if (!s || !*s) {
+		if (empty_as)
+			rb_put(b, empty_as);
+		return;
+	}
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		char *safe = text_sanitize(s, len);
+
+		if (!first) {
+			if (ctx == RB_INLINE || fmt == REPORT_HTML)
+				rb_put(b, "<br>");
+			if (ctx == RB_BLOCK) {
+				rb_put(b, "\n");
+				rb_put(b, indent ? indent : "");
+			}
+		}
+		if (!safe) {
+			b->oom = 1;
+			return;
+		}
+		escape_line(b, fmt, safe);
+		free(safe);
+		first = 0;
+		s = nl ? nl + 1 : s + len;
+	}
+}
+
+int report_format_parse(const char *s, enum report_format *out, struct tater_err *err)
+{
+	if (s && (!strcmp(s, "md") || !strcmp(s, "markdown"))) {
+		*out = REPORT_MARKDOWN;
+		return 0;
+	}
+	if (s && !strcmp(s, "html")) {
+		*out = REPORT_HTML;
+		return 0;
+	}
+	return tater_errf(err, TATER_EINVAL, "report format '%s': use md or html", s ? s : "");
+}
+
+int report_write_file(const char *path, const char *data, size_t len, struct tater_err *err)
+{
+	char *tmp = NULL;
+	size_t off = 0;
+	int fd = -1, ret = 0;
+
+	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = tater_errf(err, TATER_EIO, "cannot create %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = tater_errf(err, TATER_EIO, "cannot write %s: %s", tmp, strerror(errno));
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		ret = tater_errf(err, TATER_EIO, "cannot write %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		ret = tater_errf(err, TATER_EIO, "cannot write %s: %s", path, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
