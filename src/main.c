@@ -9,6 +9,7 @@
 #include "tater/cli.h"
 #include "tater/console.h"
 #include "tater/store.h"
+#include "tater/ui.h"
 
 static const char usage[] =
 	"usage: tater [OPTIONS] [COMMAND [ARGS]]\n"
@@ -30,6 +31,12 @@ static const char usage[] =
 	"  db init|verify|info|passwd   the store, its vault and the activity log\n"
 	"  tenant add|list|test|remove  the Microsoft 365 tenants to scan\n"
 	"  scan [TENANT] [--json]       collect and evaluate (exit 1: failing controls)\n"
+	"  controls [--json] [--framework F] [--status S]   the latest control results\n"
+	"  playbooks [--json]           the incident-response playbook library\n"
+	"  playbook show|import|export|copy|approve|history|diff ...   one playbook\n"
+	"  incidents [--json]           open incidents (--closed, --all)\n"
+	"  incident activate|show|step|assign|note|close ...           one incident\n"
+	"  report incident ID --format md|html [-o FILE]   post-incident report\n"
 	"\n"
 	"Exit status: 0 ok; 1 done but something is wrong (e.g. a broken chain);\n"
 	"2 could not do it; 64 wrong usage.  See tater(1).\n";
@@ -43,6 +50,12 @@ static const struct command commands[] = {
 	{"db", cmd_db},
 	{"tenant", cmd_tenant},
 	{"scan", cmd_scan},
+	{"controls", cmd_controls},
+	{"playbooks", cmd_playbooks},
+	{"playbook", cmd_playbook},
+	{"incidents", cmd_incidents},
+	{"incident", cmd_incident},
+	{"report", cmd_report},
 };
 
 int main(int argc, char **argv)
@@ -55,6 +68,7 @@ int main(int argc, char **argv)
 		{"no-mouse", no_argument, NULL, 'M'},
 		{"script", required_argument, NULL, 'S'},
 		{"demo", no_argument, NULL, 'D'},
+		{"keys-man", no_argument, NULL, 'K'}, /* hidden: the man page's key list */
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0, 0, 0, 0},
@@ -89,6 +103,9 @@ int main(int argc, char **argv)
 		case 'D':
 			demo = 1;
 			break;
+		case 'K':
+			ui_keys_print_man(stdout);
+			return CLI_OK;
 		case 'h':
 			fputs(usage, stdout);
 			return CLI_OK;

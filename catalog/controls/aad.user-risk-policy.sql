@@ -5,7 +5,7 @@
 -- group: Identity
 -- cis-m365: 5.2.2.6
 -- nist-800-53: AC-2(12), IA-5, SI-4
--- iso-27001: A.5.7, A.5.17, A.8.16
+-- iso-27001: A.5.17, A.8.16
 -- soc2: CC6.1, CC7.2
 -- sources: graph.conditionalAccessPolicies, graph.subscribedSkus
 -- remediation: none

@@ -19,13 +19,13 @@
 #include "tater/http.h"
 
 struct auth_entra_config {
-	const char *tenant;        /* directory (tenant) id or a verified domain */
-	const char *client_id;     /* application (client) id */
+	const char *tenant;    /* directory (tenant) id or a verified domain */
+	const char *client_id; /* application (client) id */
 	/* Exactly one of: */
-	const char *client_secret; /* the secret's value */
-	const char *cert_pem;      /* PEM text holding the certificate and its private key */
-	const char *cert_file;     /* a PEM file holding both */
-	size_t cert_pem_len;       /* 0: strlen(cert_pem) */
+	const char *client_secret;  /* the secret's value */
+	const char *cert_pem;	    /* PEM text holding the certificate and its private key */
+	const char *cert_file;	    /* a PEM file holding both */
+	size_t cert_pem_len;	    /* 0: strlen(cert_pem) */
 	const struct endpoints *ep; /* login base and resources; copied */
 };
 
@@ -51,20 +51,19 @@ void auth_entra_forget(struct auth_entra *a);
 struct auth_stats {
 	unsigned long token_requests; /* sent to the login service */
 	unsigned long cache_hits;
-	unsigned long renewals;       /* token requests made because a cached token went bad */
+	unsigned long renewals; /* token requests made because a cached token went bad */
 };
 void auth_entra_stats(const struct auth_entra *a, struct auth_stats *out);
 
 /* ---- certificate pieces (pure; exposed for tests) ---------------------------------------- */
 
 /* x5t: base64url (no padding) SHA-1 thumbprint of the DER of the first certificate in pem. */
-int auth_cert_x5t(const char *pem, size_t pem_len, char *out, size_t outlen,
-		  struct tater_err *err);
+int auth_cert_x5t(const char *pem, size_t pem_len, char *out, size_t outlen, struct tater_err *err);
 
 /* The RS256 client assertion: header {"alg":"RS256","typ":"JWT","x5t":...}, claims aud,
  * iss = sub = client_id, jti (a random GUID), iat = nbf = now, exp = now + 10 min; signed with
  * the PEM's private key, which must match its certificate.  *jwt is malloc'd. */
-int auth_client_assertion(const char *pem, size_t pem_len, const char *client_id,
-			  const char *aud, time_t now, char **jwt, struct tater_err *err);
+int auth_client_assertion(const char *pem, size_t pem_len, const char *client_id, const char *aud,
+			  time_t now, char **jwt, struct tater_err *err);
 
 #endif

@@ -29,20 +29,20 @@ struct catalog_list {
 };
 
 struct control {
-	char *id;           /* "aad.legacy-auth-blocked" */
+	char *id; /* "aad.legacy-auth-blocked" */
 	char *title;
-	char *severity;     /* critical, high, medium, low */
-	char *area;         /* "Entra ID" */
-	char *group;        /* "Identity" */
+	char *severity; /* critical, high, medium, low */
+	char *area;	/* "Entra ID" */
+	char *group;	/* "Identity" */
 	struct catalog_list refs[CATALOG_NFRAMEWORKS];
 	struct catalog_list sources; /* "graph.conditionalAccessPolicies", ... */
-	char *remediation;  /* script id, or NULL for none */
-	char *description;  /* may be NULL */
-	char *rationale;    /* may be NULL */
-	char *check;        /* the SQL */
-	char *origin;       /* "built-in:<file>" or the user file's path */
-	int line;           /* line of the id in origin */
-	int builtin;        /* 1 for a built-in control not replaced by the user */
+	char *remediation;	     /* script id, or NULL for none */
+	char *description;	     /* may be NULL */
+	char *rationale;	     /* may be NULL */
+	char *check;		     /* the SQL */
+	char *origin;		     /* "built-in:<file>" or the user file's path */
+	int line;		     /* line of the id in origin */
+	int builtin;		     /* 1 for a built-in control not replaced by the user */
 };
 
 struct catalog;

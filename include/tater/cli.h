@@ -39,6 +39,13 @@ void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_db(struct cli *c, int argc, char **argv);
 int cmd_tenant(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);
+int cmd_controls(struct cli *c, int argc, char **argv);
+/* Incident response (src/cmd/playbooks.c). */
+int cmd_playbooks(struct cli *c, int argc, char **argv);
+int cmd_playbook(struct cli *c, int argc, char **argv);
+int cmd_incidents(struct cli *c, int argc, char **argv);
+int cmd_incident(struct cli *c, int argc, char **argv);
+int cmd_report(struct cli *c, int argc, char **argv);
 
 struct console_opts;
 /* --demo: tater-sim on loopback, a throwaway store, a first scan, the console. */

@@ -19,6 +19,7 @@ struct tenant;
 struct http_client;
 struct rate_registry;
 struct endpoints;
+struct catalog;
 
 struct collect_progress {
 	/* done/total sources, and a phase such as "graph.users 12000". May be NULL. */
@@ -31,6 +32,7 @@ struct scan_opts {
 	struct collect_progress progress;
 	struct rate_registry *rates;    /* shared pacing across clients; NULL: the client's own */
 	const char *ca_file;            /* TLS roots; NULL: the system's */
+	const struct catalog *catalog;  /* controls to evaluate; NULL: load the default catalog */
 	int no_eval;                    /* collect only (benchmarks) */
 };
 

@@ -13,7 +13,7 @@
 enum endpoints_api {
 	ENDPOINTS_LOGIN = 0, /* Entra ID token service: {base}/{tenant}/oauth2/v2.0/token */
 	ENDPOINTS_GRAPH,     /* Microsoft Graph: {base}/v1.0/..., {base}/beta/... */
-	ENDPOINTS_ARM,       /* Azure Resource Manager (and the Automation jobs API) */
+	ENDPOINTS_ARM,	     /* Azure Resource Manager (and the Automation jobs API) */
 	ENDPOINTS_EXCHANGE,  /* Exchange Online admin API: {base}/adminapi/beta/{tenant}/... */
 	ENDPOINTS_NAPIS,
 };
@@ -21,8 +21,8 @@ enum endpoints_api {
 #define ENDPOINTS_URL_MAX 256
 
 struct endpoints {
-	char cloud[16];                                  /* public, gcchigh, dod, china */
-	char base[ENDPOINTS_NAPIS][ENDPOINTS_URL_MAX];     /* where requests go, no trailing '/' */
+	char cloud[16];					   /* public, gcchigh, dod, china */
+	char base[ENDPOINTS_NAPIS][ENDPOINTS_URL_MAX];	   /* where requests go, no trailing '/' */
 	char resource[ENDPOINTS_NAPIS][ENDPOINTS_URL_MAX]; /* token audience; login's is "" */
 };
 

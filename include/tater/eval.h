@@ -27,9 +27,9 @@ struct control;
 /* ---- evaluation ---- */
 
 struct eval_opts {
-	const char *now;          /* ISO 8601 UTC for :now; NULL: the current time */
-	int stale_days;           /* :stale_days; <= 0: the tenant's setting (default 90) */
-	int timeout_ms;           /* per check; <= 0: 30 s.  A check past it is unknown. */
+	const char *now;	  /* ISO 8601 UTC for :now; NULL: the current time */
+	int stale_days;		  /* :stale_days; <= 0: the tenant's setting (default 90) */
+	int timeout_ms;		  /* per check; <= 0: 30 s.  A check past it is unknown. */
 	const atomic_int *cancel; /* set by another thread to stop; may be NULL */
 };
 
@@ -54,16 +54,16 @@ void eval_views_drop(struct store *s);
 /* ---- results ---- */
 
 struct eval_result {
-	int64_t id;                   /* control_results row, for eval_result_evidence */
+	int64_t id; /* control_results row, for eval_result_evidence */
 	int64_t scan_id;
 	const struct control *control; /* in the catalog given to eval_results_latest */
-	char status[8];               /* pass, fail, unknown */
-	char severity[12];            /* as evaluated */
+	char status[8];		       /* pass, fail, unknown */
+	char severity[12];	       /* as evaluated */
 	char *reason;
 	int64_t evidence_count;
 	char evaluated_at[32];
-	int accepted;                 /* a fail under a risk acceptance in force */
-	char accepted_until[32];      /* its expiry (ISO 8601), when accepted */
+	int accepted;			     /* a fail under a risk acceptance in force */
+	char accepted_until[32];	     /* its expiry (ISO 8601), when accepted */
 	char *accepted_reason, *accepted_by; /* when accepted, else NULL */
 };
 
@@ -105,8 +105,8 @@ struct eval_score {
 	char evaluated_at[32];
 	int pass, fail, unknown, accepted;
 	int weight_pass, weight_total; /* weighted pass, weighted pass + fail */
-	double score;                  /* 100 * weight_pass / weight_total; -1 when 0 */
-	double pass_rate;              /* 100 * pass / (pass + fail); -1 when 0 */
+	double score;		       /* 100 * weight_pass / weight_total; -1 when 0 */
+	double pass_rate;	       /* 100 * pass / (pass + fail); -1 when 0 */
 };
 
 /* The score of one scan's results (scan_id 0: the latest scan with results for scope).
@@ -116,15 +116,15 @@ int eval_score(struct store *s, const char *scope, int64_t scan_id, struct eval_
 	       struct tater_err *err);
 
 /* The scores of the last n scans with results for scope, oldest first (malloc'd). */
-int eval_trend(struct store *s, const char *scope, int n, struct eval_score **out,
-	       size_t *count, struct tater_err *err);
+int eval_trend(struct store *s, const char *scope, int n, struct eval_score **out, size_t *count,
+	       struct tater_err *err);
 
 /* ---- risk acceptance ---- */
 
 struct eval_acceptance {
 	int64_t id;
 	char *scope, *control_id, *reason, *accepted_by, *revoked_by; /* revoked_by may be NULL */
-	char expires_at[32], accepted_at[32], revoked_at[32];         /* revoked_at "" if not */
+	char expires_at[32], accepted_at[32], revoked_at[32];	      /* revoked_at "" if not */
 	int active; /* not revoked and not expired */
 };
 
@@ -135,8 +135,7 @@ struct eval_acceptance {
 int eval_accept(struct store *s, const char *scope, const char *control_id, const char *reason,
 		const char *expires, struct tater_err *err);
 /* Revoke the acceptance in force; TATER_ENOTFOUND when there is none. */
-int eval_revoke(struct store *s, const char *scope, const char *control_id,
-		struct tater_err *err);
+int eval_revoke(struct store *s, const char *scope, const char *control_id, struct tater_err *err);
 /* Acceptances for scope (NULL: all scopes), newest first; inactive ones only when asked. */
 int eval_acceptances(struct store *s, const char *scope, int include_inactive,
 		     struct eval_acceptance **out, size_t *n, struct tater_err *err);

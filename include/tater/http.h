@@ -32,15 +32,16 @@ struct http_client;
 
 struct http_config {
 	long connect_timeout_ms; /* 10 s */
-	long timeout_ms;         /* one attempt, start to last byte: 120 s */
-	size_t max_body;         /* decoded answer size cap: 64 MiB */
-	int max_attempts;        /* per request or page, the first included: 8 */
-	long retry_budget_ms;    /* no retry starts later than this after a page's first try: 5 min */
-	long backoff_base_ms;    /* first backoff ceiling: 500 ms, doubling */
-	long backoff_cap_ms;     /* backoff ceiling: 30 s */
-	int max_pages;           /* per collection: 100,000 */
+	long timeout_ms;	 /* one attempt, start to last byte: 120 s */
+	size_t max_body;	 /* decoded answer size cap: 64 MiB */
+	int max_attempts;	 /* per request or page, the first included: 8 */
+	long retry_budget_ms; /* no retry starts later than this after a page's first try: 5 min */
+	long backoff_base_ms; /* first backoff ceiling: 500 ms, doubling */
+	long backoff_cap_ms;  /* backoff ceiling: 30 s */
+	int max_pages;	      /* per collection: 100,000 */
 	long max_host_connections; /* per host on the multi handle: 8 */
-	/* Set non-zero by another thread to stop: transfers abort, jobs end with TATER_ECANCELED. */
+	/* Set non-zero by another thread to stop: transfers abort, jobs end with TATER_ECANCELED.
+	 */
 	const atomic_int *cancel;
 	/* Shared limiter registry (thread-safe; not owned).  NULL: the client makes its own from
 	 * rate_cfg (or rate_config_defaults when rate_cfg is NULL too). */
@@ -79,27 +80,27 @@ struct http_auth {
 /* ---- one request ------------------------------------------------------------------------ */
 
 struct http_request {
-	const char *method;             /* NULL: GET */
+	const char *method; /* NULL: GET */
 	const char *url;
-	const char *const *headers;     /* "Name: value", NULL-terminated; sent on every page/retry */
-	const char *body;               /* NULL: none */
-	size_t body_len;                /* 0 with a body: strlen(body) */
-	const char *content_type;       /* of the body; default application/json */
-	struct http_auth *auth;         /* NULL: anonymous */
-	const char *tenant;             /* limiter key; NULL: "" */
-	enum rate_class rate_class;     /* RATE_AUTO (0): rate_classify() by path */
-	double cost;                    /* 0: rate_cost() of each URL */
+	const char *const *headers; /* "Name: value", NULL-terminated; sent on every page/retry */
+	const char *body;	    /* NULL: none */
+	size_t body_len;	    /* 0 with a body: strlen(body) */
+	const char *content_type;   /* of the body; default application/json */
+	struct http_auth *auth;	    /* NULL: anonymous */
+	const char *tenant;	    /* limiter key; NULL: "" */
+	enum rate_class rate_class; /* RATE_AUTO (0): rate_classify() by path */
+	double cost;		    /* 0: rate_cost() of each URL */
 	/* POST/PATCH are retried only on 429/503 and failed connects, where the service cannot
 	 * have acted; set this when repeating is harmless (a token request) to retry them all. */
 	int idempotent;
 };
 
 struct http_response {
-	long status;          /* 0 when no answer came */
-	char *body;           /* NUL-terminated (malloc'd; may be NULL when empty) */
+	long status; /* 0 when no answer came */
+	char *body;  /* NUL-terminated (malloc'd; may be NULL when empty) */
 	size_t body_len;
-	char *content_type;   /* NULL when absent */
-	char *request_id;     /* request-id / x-ms-request-id, worth quoting to support; or NULL */
+	char *content_type; /* NULL when absent */
+	char *request_id;   /* request-id / x-ms-request-id, worth quoting to support; or NULL */
 	int attempts;
 };
 
@@ -135,10 +136,10 @@ typedef int (*http_page_fn)(void *ctx, const json_t *items, const json_t *page,
 struct http_job_info {
 	unsigned pages;
 	unsigned long items;
-	unsigned attempts;   /* HTTP attempts, retries included */
+	unsigned attempts; /* HTTP attempts, retries included */
 	unsigned retries;
-	unsigned throttled;  /* 429 answers */
-	unsigned paced;      /* times the limiter said wait */
+	unsigned throttled; /* 429 answers */
+	unsigned paced;	    /* times the limiter said wait */
 	long long elapsed_ms;
 };
 
@@ -147,19 +148,18 @@ typedef void (*http_done_fn)(void *ctx, int rc, const struct tater_err *err,
 			     const struct http_job_info *info);
 
 struct http_paged {
-	struct http_request req;   /* the first page; method, headers, auth, pacing for all */
+	struct http_request req; /* the first page; method, headers, auth, pacing for all */
 	enum http_paging paging;
-	const char *items_key;     /* NULL: "value" */
-	int max_pages;             /* 0: the client's */
+	const char *items_key; /* NULL: "value" */
+	int max_pages;	       /* 0: the client's */
 	http_page_fn on_page;
-	http_done_fn on_done;      /* may be NULL */
+	http_done_fn on_done; /* may be NULL */
 	void *ctx;
 };
 
 /* Queue a collection for the next http_multi_run (or the running one, when called from a
  * callback of it: a page can fan out into more collections).  Everything is copied. */
-int http_multi_add_paged(struct http_client *c, const struct http_paged *p,
-			 struct tater_err *err);
+int http_multi_add_paged(struct http_client *c, const struct http_paged *p, struct tater_err *err);
 
 /* Run every queued collection to its end.  Returns 0 when all succeeded, TATER_ECANCELED when
  * cancelled, else the first failure's code and message (each collection's own outcome goes to
@@ -172,15 +172,15 @@ int http_get_paged(struct http_client *c, const struct http_paged *p, struct tat
 /* ---- counters --------------------------------------------------------------------------- */
 
 struct http_stats {
-	unsigned long requests;         /* attempts sent */
+	unsigned long requests; /* attempts sent */
 	unsigned long retries;
-	unsigned long throttled;        /* 429 answers */
-	unsigned long unavailable;      /* 503 and 504 answers */
+	unsigned long throttled;	/* 429 answers */
+	unsigned long unavailable;	/* 503 and 504 answers */
 	unsigned long transport_errors; /* resets, cuts, timeouts */
-	unsigned long auth_renewals;    /* 401s answered by renewing the credential */
+	unsigned long auth_renewals;	/* 401s answered by renewing the credential */
 	unsigned long pages;
-	unsigned long paced;            /* times a request waited for its limiter */
-	unsigned long long bytes;       /* decoded body bytes received */
+	unsigned long paced;	  /* times a request waited for its limiter */
+	unsigned long long bytes; /* decoded body bytes received */
 };
 
 void http_stats_get(const struct http_client *c, struct http_stats *out);

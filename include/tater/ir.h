@@ -49,13 +49,13 @@ int ir_phase_parse(const char *s);
 
 /* ---- a playbook body: what a revision holds, and what forms edit ---- */
 
-#define IR_TITLE_MAX 200     /* bytes of a step title */
-#define IR_TEXT_MAX 8000     /* bytes of a detail, evidence, finding or lessons text */
-#define IR_STEPS_MAX 40      /* steps per phase */
+#define IR_TITLE_MAX 200 /* bytes of a step title */
+#define IR_TEXT_MAX 8000 /* bytes of a detail, evidence, finding or lessons text */
+#define IR_STEPS_MAX 40	 /* steps per phase */
 
 struct ir_step {
-	char *title;    /* required: the action, imperative ("Disable the account") */
-	char *detail;   /* what to check, where, which portal or command; may be NULL */
+	char *title;	/* required: the action, imperative ("Disable the account") */
+	char *detail;	/* what to check, where, which portal or command; may be NULL */
 	char *evidence; /* what to keep; may be NULL */
 };
 
@@ -73,8 +73,8 @@ int ir_body_copy(struct ir_body *dst, const struct ir_body *src, struct tater_er
 
 /* Editing a working copy (a form holds one, then ir_playbook_save()s it).
  * Indexes are 0-based within a phase.  Texts are copied. */
-int ir_body_step_add(struct ir_body *b, int phase, size_t at, const char *title,
-		     const char *detail, const char *evidence, struct tater_err *err);
+int ir_body_step_add(struct ir_body *b, int phase, size_t at, const char *title, const char *detail,
+		     const char *evidence, struct tater_err *err);
 int ir_body_step_set(struct ir_body *b, int phase, size_t idx, const char *title,
 		     const char *detail, const char *evidence, struct tater_err *err);
 int ir_body_step_remove(struct ir_body *b, int phase, size_t idx, struct tater_err *err);
@@ -98,7 +98,7 @@ struct ir_file {
 	char slug[64];
 	char name[128];
 	char incident_type[64];
-	char owner[64];      /* "" when not given */
+	char owner[64];	     /* "" when not given */
 	char review_due[16]; /* YYYY-MM-DD or "" */
 	char **alert_types;  /* ITDR detection types this playbook answers */
 	size_t n_alert_types;
@@ -116,16 +116,16 @@ struct ir_playbook {
 	char slug[64];
 	char name[128];
 	char incident_type[64];
-	char owner[64];       /* "" when unassigned */
-	char review_due[16];  /* YYYY-MM-DD or "" */
+	char owner[64];	     /* "" when unassigned */
+	char review_due[16]; /* YYYY-MM-DD or "" */
 	int builtin;
 	int archived;
 	char created_by[64];
 	char created_at[32];
-	int latest_revno;         /* the newest revision */
-	char latest_status[16];   /* its status: draft, approved, rejected */
-	int approved_revno;       /* the newest approved revision; 0 when none */
-	int review_overdue;       /* review_due is before today (UTC) */
+	int latest_revno;	/* the newest revision */
+	char latest_status[16]; /* its status: draft, approved, rejected */
+	int approved_revno;	/* the newest approved revision; 0 when none */
+	int review_overdue;	/* review_due is before today (UTC) */
 };
 
 /* Load the pre-built playbooks that are not in the store yet.  Every ir_
@@ -134,19 +134,18 @@ struct ir_playbook {
 int ir_library_ensure(struct store *s, int *added, struct tater_err *err);
 
 /* All playbooks (archived ones too), by name.  free(*out). */
-int ir_playbooks_list(struct store *s, struct ir_playbook **out, size_t *n,
-		      struct tater_err *err);
+int ir_playbooks_list(struct store *s, struct ir_playbook **out, size_t *n, struct tater_err *err);
 int ir_playbook_get(struct store *s, const char *slug, struct ir_playbook *out,
 		    struct tater_err *err);
 
 /* Create a custom playbook; its body becomes revision 1 (a draft). */
 int ir_playbook_create(struct store *s, const char *slug, const char *name,
-		       const char *incident_type, const struct ir_body *body,
-		       const char *summary, struct tater_err *err);
+		       const char *incident_type, const struct ir_body *body, const char *summary,
+		       struct tater_err *err);
 /* Copy a playbook (its newest approved revision, else its newest) to a new
  * custom one whose revision 1 is a draft.  name NULL: "<name> (copy)". */
-int ir_playbook_copy(struct store *s, const char *from_slug, const char *new_slug,
-		     const char *name, struct tater_err *err);
+int ir_playbook_copy(struct store *s, const char *from_slug, const char *new_slug, const char *name,
+		     struct tater_err *err);
 /* Save an edited body as the next revision (a draft); *revno (may be NULL)
  * gets its number.  Refused for pre-built playbooks and for a body equal to
  * the newest revision (nothing to save). */
@@ -208,7 +207,7 @@ char *ir_body_diff(const struct ir_body *a, const struct ir_body *b);
 
 struct ir_activation {
 	const char *slug;
-	int revno;            /* 0: the newest approved revision */
+	int revno; /* 0: the newest approved revision */
 	const char *title;
 	const char *severity; /* critical, high, medium, low */
 	int64_t alert_id;     /* ITDR alert to link; 0 for none */
@@ -232,8 +231,8 @@ struct ir_incident {
 	char contained_at[32]; /* "" until the Containment phase is complete */
 	char recovered_at[32]; /* "" until the Recovery phase is complete */
 	char closed_at[32];
-	int64_t time_to_contain_s; /* -1 while not contained */
-	int64_t time_to_recover_s; /* -1 while not recovered */
+	int64_t time_to_contain_s;			/* -1 while not contained */
+	int64_t time_to_recover_s;			/* -1 while not recovered */
 	int steps_total, steps_finished, steps_blocked; /* finished: done or skipped */
 	char *lessons; /* NULL until closed; owned: ir_incident_clear() */
 };
@@ -252,13 +251,13 @@ int ir_incident_get(struct store *s, int64_t id, struct ir_incident *out, struct
 struct ir_istep {
 	int64_t id;
 	int phase;
-	int seq;         /* 1-based within the phase */
+	int seq; /* 1-based within the phase */
 	char title[256];
-	char *detail;    /* the frozen step text (detail, then evidence to keep) */
+	char *detail;	 /* the frozen step text (detail, then evidence to keep) */
 	char status[12]; /* todo, done, skipped, blocked */
 	char assignee[64];
-	char *reason;    /* why skipped or blocked */
-	char *findings;  /* accumulated notes, one per line */
+	char *reason;	/* why skipped or blocked */
+	char *findings; /* accumulated notes, one per line */
 	char *decisions;
 	char updated_by[64];
 	char updated_at[32];
@@ -278,7 +277,7 @@ struct ir_iphase {
 	char started_at[32];   /* first change to one of its steps ("" before) */
 	char completed_at[32]; /* all steps done or skipped ("" before) */
 	int total, done, skipped, blocked;
-	int64_t elapsed_s;     /* started..completed, or started..now; 0 before start */
+	int64_t elapsed_s; /* started..completed, or started..now; 0 before start */
 };
 /* The five phases with progress.  ir_iphases_clear() the array. */
 int ir_incident_phases(struct store *s, int64_t id, struct ir_iphase out[IR_PHASES],

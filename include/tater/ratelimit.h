@@ -18,13 +18,13 @@
 #include "tater/err.h"
 
 enum rate_class {
-	RATE_AUTO = 0,       /* in a request: classify by method and URL (rate_classify) */
-	RATE_DEFAULT,        /* anything else: unpaced unless configured */
+	RATE_AUTO = 0,	     /* in a request: classify by method and URL (rate_classify) */
+	RATE_DEFAULT,	     /* anything else: unpaced unless configured */
 	RATE_GRAPH_IDENTITY, /* users, groups, applications, policies, domains: cost budget */
 	RATE_GRAPH_CA_IP,    /* conditionalAccess, namedLocations, riskyUsers, riskDetections */
 	RATE_GRAPH_AUDIT,    /* auditLogs and reports */
-	RATE_ARM_READ,       /* ARM GET, per subscription */
-	RATE_ARM_WRITE,      /* ARM PUT/PATCH/POST/DELETE, per subscription */
+	RATE_ARM_READ,	     /* ARM GET, per subscription */
+	RATE_ARM_WRITE,	     /* ARM PUT/PATCH/POST/DELETE, per subscription */
 	RATE_NCLASSES,
 };
 

@@ -14,9 +14,9 @@ struct store;
 
 /* Ordered: a higher role may do everything a lower one may. */
 enum store_role {
-	STORE_ROLE_VIEWER = 0,    /* reads */
+	STORE_ROLE_VIEWER = 0,	  /* reads */
 	STORE_ROLE_RESPONDER = 1, /* works incidents, drafts playbooks */
-	STORE_ROLE_ADMIN = 2,     /* approves, changes settings and roles */
+	STORE_ROLE_ADMIN = 2,	  /* approves, changes settings and roles */
 };
 
 /* "viewer", "responder", "admin". */
@@ -34,7 +34,6 @@ int store_role_require(struct store *s, enum store_role need, const char *what,
 
 /* Grant user a role (the actor must be an admin).  Recorded in the activity
  * log.  Refused when it would leave the store without any admin. */
-int store_role_set(struct store *s, const char *user, enum store_role role,
-		   struct tater_err *err);
+int store_role_set(struct store *s, const char *user, enum store_role role, struct tater_err *err);
 
 #endif

@@ -50,7 +50,16 @@
 	X(NEXT_SECTION, "next-section", "]", "Next section of the screen")                         \
 	X(PREV_SECTION, "prev-section", "[", "Previous section of the screen")                     \
 	X(CANCEL_JOBS, "cancel-jobs", "C-x", "Cancel running background jobs (asks first)")        \
-	X(REDRAW, "redraw", "C-l", "Redraw the whole terminal")
+	X(REDRAW, "redraw", "C-l", "Redraw the whole terminal")                                   \
+	X(SCAN, "scan", "S", "Scan the selected tenant now (a background job)")                    \
+	X(NEXT_TENANT, "next-tenant", "t", "Show the next tenant (Dashboard, Identity, Controls)")  \
+	X(GROUP_BY, "group-by", "b", "Group the controls by area, by framework, or not at all")    \
+	X(FILTER_STATUS, "filter-status", "f", "Show one status: fail, accepted, unknown, pass, all")\
+	X(FILTER_SEVERITY, "filter-severity", "v", "Show one severity: critical ... low, or all")   \
+	X(FILTER_FRAMEWORK, "filter-framework", "F", "Show controls citing a framework (scuba, cis:5)") \
+	X(ACCEPT_RISK, "accept-risk", "A", "Accept a failing control's risk until a date (admins)")  \
+	X(REVOKE_RISK, "revoke-risk", "R", "Revoke the selected control's risk acceptance")         \
+	X(TEST, "test", "C-t", "Settings > Tenants: sign in and read the organisation (Test)")
 
 enum ui_action {
 #define UI_ACTION_ENUM(e, name, keys, help) UI_ACT_##e,

@@ -9,8 +9,10 @@
 #include "collect_internal.h"
 #include "tater/activity.h"
 #include "tater/auth.h"
+#include "tater/catalog.h"
 #include "tater/collect.h"
 #include "tater/endpoints.h"
+#include "tater/eval.h"
 #include "tater/http.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
@@ -41,6 +43,8 @@ int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const st
 	      struct scan_summary *sum, struct tater_err *err)
 {
 	struct m365_collection *coll = NULL;
+	struct catalog *own_cat = NULL;
+	const struct catalog *cat = o ? o->catalog : NULL;
 	struct auth_entra *auth = NULL;
 	struct http_client *hc = NULL;
 	struct http_stats hs;
@@ -56,6 +60,12 @@ int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const st
 	    (ret = collect_tenant_auth(v, t, &ep, &auth, err)) < 0 ||
 	    (ret = collect_client(o, &hc, err)) < 0)
 		goto out;
+	/* Load the controls first: a broken user control is reported before any network. */
+	if (!cat && !(o && o->no_eval)) {
+		if ((ret = catalog_open(&own_cat, NULL, err)) < 0)
+			goto out;
+		cat = own_cat;
+	}
 	if ((ret = store_scan_start(s, scope, "m365", &sum->scan_id, err)) < 0)
 		goto out;
 
@@ -70,8 +80,30 @@ int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const st
 		store_rollback(s);
 		goto fail_txn;
 	}
+	if (cat) {
+		struct eval_opts eo = {.stale_days = t->stale_days, .cancel = o ? o->cancel : NULL};
+		struct eval_summary es = {0};
+
+		if (o && o->progress.fn)
+			o->progress.fn(o->progress.ctx, 0, 0, "evaluating controls");
+		if ((ret = eval_scope(s, cat, scope, sum->scan_id, &eo, &es, err)) < 0) {
+			store_rollback(s);
+			goto fail_txn;
+		}
+	}
 	if ((ret = store_commit(s, err)) < 0)
 		goto fail_txn;
+	if (cat) {
+		struct eval_score sc;
+
+		if (eval_score(s, scope, sum->scan_id, &sc, NULL) == 0) {
+			sum->pass = sc.pass;
+			sum->fail = sc.fail;
+			sum->unknown = sc.unknown;
+			sum->accepted = sc.accepted;
+			sum->score = sc.score;
+		}
+	}
 	finish(s, t, sum, sum->sources_failed ? "partial" : "complete", NULL);
 	goto out;
 fail_txn:
@@ -85,6 +117,7 @@ out:
 	}
 	sum->elapsed_ms = now_ms() - t0;
 	m365_collection_free(coll);
+	catalog_free(own_cat);
 	http_client_free(hc);
 	auth_entra_free(auth);
 	return ret;

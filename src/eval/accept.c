@@ -42,8 +42,9 @@ static int parse_expiry(const char *in, char out[32], struct tater_err *err)
 
 	if (len == 10 && sscanf(in, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10) {
 		/* the whole day */
-	} else if (len >= 20 && sscanf(in, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec,
-				       &n) == 6 && n == 19) {
+	} else if (len >= 20 &&
+		   sscanf(in, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) == 6 &&
+		   n == 19) {
 		ms = 0;
 		if (in[19] == '.') {
 			int digits = 0;
@@ -119,7 +120,8 @@ int eval_accept(struct store *s, const char *scope, const char *control_id, cons
 		return ret;
 	store_now(now);
 	if (strcmp(until, now) <= 0)
-		return tater_errf(err, TATER_EINVAL, "the expiry %.10s is not in the future", until);
+		return tater_errf(err, TATER_EINVAL, "the expiry %.10s is not in the future",
+				  until);
 	why = strdup(reason);
 	if (!why)
 		return tater_errf(err, TATER_ENOMEM, "out of memory");
@@ -141,8 +143,9 @@ int eval_accept(struct store *s, const char *scope, const char *control_id, cons
 	rc = sqlite3_step(st);
 	status = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
 	if (rc == SQLITE_DONE) {
-		ret = tater_errf(err, TATER_ENOTFOUND, "%s has no result for %s yet: run a scan first",
-				 control_id, scope);
+		ret =
+		    tater_errf(err, TATER_ENOTFOUND,
+			       "%s has no result for %s yet: run a scan first", control_id, scope);
 		goto fail;
 	}
 	if (rc != SQLITE_ROW) {
@@ -214,8 +217,7 @@ out:
 	return ret;
 }
 
-int eval_revoke(struct store *s, const char *scope, const char *control_id,
-		struct tater_err *err)
+int eval_revoke(struct store *s, const char *scope, const char *control_id, struct tater_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	char now[32], target[256];
@@ -368,7 +370,8 @@ int eval_exclusion_add(struct store *s, const struct catalog *cat, const char *s
 	    (ret = kind_ok(kind, err)) < 0 || (ret = object_id_ok(object_id, err)) < 0)
 		return ret;
 	if (cat && !catalog_find(cat, control_id))
-		return tater_errf(err, TATER_ENOTFOUND, "no control '%s' in the catalog", control_id);
+		return tater_errf(err, TATER_ENOTFOUND, "no control '%s' in the catalog",
+				  control_id);
 	if (note && *note) {
 		if ((ret = text_ok("a note", note, REASON_MAX, err)) < 0)
 			return ret;
@@ -438,10 +441,11 @@ int eval_exclusion_remove(struct store *s, const char *scope, const char *contro
 	snprintf(detail, sizeof(detail), "%s %s", kind, object_id);
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if (sqlite3_prepare_v2(store_db(s),
-			       "DELETE FROM main.control_exclusions WHERE scope = ? AND control_id = ?"
-			       " AND kind = ? AND object_id = ?",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"DELETE FROM main.control_exclusions WHERE scope = ? AND control_id = ?"
+		" AND kind = ? AND object_id = ?",
+		-1, &st, NULL) != SQLITE_OK) {
 		ret = store_sqlerr(s, "removing an exclusion", err);
 		goto fail;
 	}

@@ -23,19 +23,30 @@ struct catalog {
 
 /* Header keys: the frameworks first, in enum order, so a key's index is its framework. */
 enum hkey {
-	K_CIS, K_SCUBA, K_NIST, K_ISO, K_SOC2,
-	K_ID, K_TITLE, K_SEVERITY, K_AREA, K_GROUP, K_SOURCES, K_REMEDIATION, K_DESCRIPTION,
-	K_RATIONALE, K_NKEYS
+	K_CIS,
+	K_SCUBA,
+	K_NIST,
+	K_ISO,
+	K_SOC2,
+	K_ID,
+	K_TITLE,
+	K_SEVERITY,
+	K_AREA,
+	K_GROUP,
+	K_SOURCES,
+	K_REMEDIATION,
+	K_DESCRIPTION,
+	K_RATIONALE,
+	K_NKEYS
 };
 
 static const char *const hkey_names[K_NKEYS] = {
-	"cis-m365", "scuba", "nist-800-53", "iso-27001", "soc2",
-	"id", "title", "severity", "area", "group", "sources", "remediation", "description",
-	"rationale",
+    "cis-m365", "scuba", "nist-800-53", "iso-27001", "soc2",	    "id",	   "title",
+    "severity", "area",	 "group",	"sources",   "remediation", "description", "rationale",
 };
 
 static const char *const fw_labels[CATALOG_NFRAMEWORKS] = {
-	"CIS M365", "CISA SCuBA", "NIST 800-53", "ISO 27001", "SOC 2",
+    "CIS M365", "CISA SCuBA", "NIST 800-53", "ISO 27001", "SOC 2",
 };
 
 const char *catalog_framework_key(enum catalog_framework fw)
@@ -151,7 +162,8 @@ static int id_ok(const char *id)
 	if (!*id || strlen(id) > 100 || !isalnum((unsigned char)*id))
 		return 0;
 	for (const char *p = id; *p; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr(".-_", *p))
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    !strchr(".-_", *p))
 			return 0;
 	return 1;
 }
@@ -246,10 +258,12 @@ static int parse_control(const char *origin, const char *text, struct control **
 		rest = p + 2;
 		rlen = len - 2;
 		if (line_blank(rest, rlen) || (rlen >= 2 && rest[0] == ' ' && rest[1] == ' ')) {
-			/* A continuation, or a bare "--" separating paragraphs of the value above. */
+			/* A continuation, or a bare "--" separating paragraphs of the value above.
+			 */
 			if (last < 0) {
-				ret = PERR("%s:%d: a continuation line before any \"-- key: value\" line",
-					   origin, lineno);
+				ret = PERR(
+				    "%s:%d: a continuation line before any \"-- key: value\" line",
+				    origin, lineno);
 				goto out;
 			}
 			if (line_blank(rest, rlen)) {
@@ -273,20 +287,23 @@ static int parse_control(const char *origin, const char *text, struct control **
 			colon = memchr(rest, ':', rlen);
 			klen = colon ? (size_t)(colon - rest) : 0;
 			for (size_t i = 0; i < klen; i++)
-				if (!islower((unsigned char)rest[i]) && !isdigit((unsigned char)rest[i]) &&
-				    rest[i] != '-')
+				if (!islower((unsigned char)rest[i]) &&
+				    !isdigit((unsigned char)rest[i]) && rest[i] != '-')
 					colon = NULL;
 			if (!colon || !klen) {
-				ret = PERR("%s:%d: expected \"-- key: value\" (end the header with a "
-					   "blank line before any comment of the check)",
-					   origin, lineno);
+				ret =
+				    PERR("%s:%d: expected \"-- key: value\" (end the header with a "
+					 "blank line before any comment of the check)",
+					 origin, lineno);
 				goto out;
 			}
 			for (k = 0; k < K_NKEYS; k++)
-				if (strlen(hkey_names[k]) == klen && memcmp(hkey_names[k], rest, klen) == 0)
+				if (strlen(hkey_names[k]) == klen &&
+				    memcmp(hkey_names[k], rest, klen) == 0)
 					break;
 			if (k == K_NKEYS) {
-				ret = PERR("%s:%d: unknown key '%.*s'", origin, lineno, (int)klen, rest);
+				ret = PERR("%s:%d: unknown key '%.*s'", origin, lineno, (int)klen,
+					   rest);
 				goto out;
 			}
 			if (vals[k]) {
@@ -305,8 +322,8 @@ static int parse_control(const char *origin, const char *text, struct control **
 	if (!sql)
 		sql = p;
 	{
-		static const enum hkey required[] = {K_ID, K_TITLE, K_SEVERITY, K_AREA, K_GROUP,
-						     K_SOURCES};
+		static const enum hkey required[] = {K_ID,   K_TITLE, K_SEVERITY,
+						     K_AREA, K_GROUP, K_SOURCES};
 
 		for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 			if (!vals[required[i]] || !*vals[required[i]]) {
@@ -643,15 +660,15 @@ static int framework_from(const char *name, size_t len)
 		const char *alias;
 		int fw;
 	} aliases[] = {
-		{"cis-m365", CATALOG_CIS_M365}, {"cis", CATALOG_CIS_M365},
-		{"scuba", CATALOG_SCUBA},       {"cisa", CATALOG_SCUBA},
-		{"nist-800-53", CATALOG_NIST},  {"nist", CATALOG_NIST},
-		{"iso-27001", CATALOG_ISO},     {"iso", CATALOG_ISO},
-		{"soc2", CATALOG_SOC2},         {"soc-2", CATALOG_SOC2},
+	    {"cis-m365", CATALOG_CIS_M365}, {"cis", CATALOG_CIS_M365},	   {"scuba", CATALOG_SCUBA},
+	    {"cisa", CATALOG_SCUBA},	    {"nist-800-53", CATALOG_NIST}, {"nist", CATALOG_NIST},
+	    {"iso-27001", CATALOG_ISO},	    {"iso", CATALOG_ISO},	   {"soc2", CATALOG_SOC2},
+	    {"soc-2", CATALOG_SOC2},
 	};
 
 	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (strlen(aliases[i].alias) == len && strncasecmp(aliases[i].alias, name, len) == 0)
+		if (strlen(aliases[i].alias) == len &&
+		    strncasecmp(aliases[i].alias, name, len) == 0)
 			return aliases[i].fw;
 	return -1;
 }

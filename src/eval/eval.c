@@ -26,19 +26,19 @@
 static const struct {
 	const char *view, *source;
 } source_views[] = {
-	{"organization", "graph.organization"},
-	{"skus", "graph.subscribedSkus"},
-	{"users", "graph.users"},
-	{"registrations", "graph.userRegistrationDetails"},
-	{"risky_users", "graph.riskyUsers"},
-	{"directory_roles", "graph.directoryRoles"},
-	{"role_members", "graph.directoryRoleMembers"},
-	{"role_assignments", "graph.roleAssignments"},
-	{"ca_policies", "graph.conditionalAccessPolicies"},
-	{"authorization_policy", "graph.authorizationPolicy"},
-	{"auth_methods_policy", "graph.authenticationMethodsPolicy"},
-	{"admin_consent_policy", "graph.adminConsentRequestPolicy"},
-	{"domains", "graph.domains"},
+    {"organization", "graph.organization"},
+    {"skus", "graph.subscribedSkus"},
+    {"users", "graph.users"},
+    {"registrations", "graph.userRegistrationDetails"},
+    {"risky_users", "graph.riskyUsers"},
+    {"directory_roles", "graph.directoryRoles"},
+    {"role_members", "graph.directoryRoleMembers"},
+    {"role_assignments", "graph.roleAssignments"},
+    {"ca_policies", "graph.conditionalAccessPolicies"},
+    {"authorization_policy", "graph.authorizationPolicy"},
+    {"auth_methods_policy", "graph.authenticationMethodsPolicy"},
+    {"admin_consent_policy", "graph.adminConsentRequestPolicy"},
+    {"domains", "graph.domains"},
 };
 #define N_SOURCE_VIEWS (sizeof(source_views) / sizeof(source_views[0]))
 
@@ -46,23 +46,23 @@ static const struct {
  * highly privileged (its MS.AAD.3.6 / 7.x default); cis: the admin roles CIS M365 5.2.2.1
  * names for MFA.  Template ids are the same in every tenant. */
 static const char privileged_roles_sql[] =
-	"CREATE TEMP VIEW privileged_roles (template_id, name, scuba, cis) AS VALUES"
-	" ('62e90394-69f5-4237-9190-012177145e10', 'Global Administrator', 1, 1),"
-	" ('e8611ab8-c189-46e8-94e1-60213ab1f814', 'Privileged Role Administrator', 1, 1),"
-	" ('fe930be7-5e62-47db-91af-98c3a49a38b1', 'User Administrator', 1, 1),"
-	" ('f28a1f50-f6e7-4571-818b-6a12f2af6b6c', 'SharePoint Administrator', 1, 1),"
-	" ('29232cdf-9323-42fd-ade2-1d097af3e4de', 'Exchange Administrator', 1, 1),"
-	" ('8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2', 'Hybrid Identity Administrator', 1, 0),"
-	" ('9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', 'Application Administrator', 1, 1),"
-	" ('158c047a-c907-4556-b7ef-446551a6b5f7', 'Cloud Application Administrator', 1, 1),"
-	" ('c4e39bd9-1100-46d3-8c65-fb160da0071f', 'Authentication Administrator', 0, 1),"
-	" ('b0f54661-2d74-4c50-afa3-1ec803f12efe', 'Billing Administrator', 0, 1),"
-	" ('b1be1c3e-b65d-4f19-8427-f6fa0d97feb9', 'Conditional Access Administrator', 0, 1),"
-	" ('f2ef992c-3afb-46b9-b7cf-a126ee74c451', 'Global Reader', 0, 1),"
-	" ('729827e3-9c14-49f7-bb1b-9608f156bbb8', 'Helpdesk Administrator', 0, 1),"
-	" ('966707d0-3269-4727-9be2-8c3a10f19b9d', 'Password Administrator', 0, 1),"
-	" ('7be44c8a-adaf-4e2a-84d6-ab2649e08a13', 'Privileged Authentication Administrator', 0, 1),"
-	" ('194ae4cb-b126-40b2-bd5b-6091b380977d', 'Security Administrator', 0, 1)";
+    "CREATE TEMP VIEW privileged_roles (template_id, name, scuba, cis) AS VALUES"
+    " ('62e90394-69f5-4237-9190-012177145e10', 'Global Administrator', 1, 1),"
+    " ('e8611ab8-c189-46e8-94e1-60213ab1f814', 'Privileged Role Administrator', 1, 1),"
+    " ('fe930be7-5e62-47db-91af-98c3a49a38b1', 'User Administrator', 1, 1),"
+    " ('f28a1f50-f6e7-4571-818b-6a12f2af6b6c', 'SharePoint Administrator', 1, 1),"
+    " ('29232cdf-9323-42fd-ade2-1d097af3e4de', 'Exchange Administrator', 1, 1),"
+    " ('8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2', 'Hybrid Identity Administrator', 1, 0),"
+    " ('9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3', 'Application Administrator', 1, 1),"
+    " ('158c047a-c907-4556-b7ef-446551a6b5f7', 'Cloud Application Administrator', 1, 1),"
+    " ('c4e39bd9-1100-46d3-8c65-fb160da0071f', 'Authentication Administrator', 0, 1),"
+    " ('b0f54661-2d74-4c50-afa3-1ec803f12efe', 'Billing Administrator', 0, 1),"
+    " ('b1be1c3e-b65d-4f19-8427-f6fa0d97feb9', 'Conditional Access Administrator', 0, 1),"
+    " ('f2ef992c-3afb-46b9-b7cf-a126ee74c451', 'Global Reader', 0, 1),"
+    " ('729827e3-9c14-49f7-bb1b-9608f156bbb8', 'Helpdesk Administrator', 0, 1),"
+    " ('966707d0-3269-4727-9be2-8c3a10f19b9d', 'Password Administrator', 0, 1),"
+    " ('7be44c8a-adaf-4e2a-84d6-ab2649e08a13', 'Privileged Authentication Administrator', 0, 1),"
+    " ('194ae4cb-b126-40b2-bd5b-6091b380977d', 'Security Administrator', 0, 1)";
 
 /* ScubaGear's gate for conditional access policies: only an enabled policy for all users
  * and all applications, excluding no role, whose excluded users, groups and applications
@@ -70,44 +70,44 @@ static const char privileged_roles_sql[] =
  * role_gate is the same without "all users", for policies aimed at admin roles; gaps and
  * role_gaps say in words why a policy does not pass them ("report-only; excludes roles"). */
 static const char ca_gated_sql[] =
-	"CREATE TEMP VIEW ca_gated AS"
-	" SELECT key, j, name, enabled, all_users, all_apps, no_role_exclusions,"
-	"  exclusions_allowed,"
-	"  (enabled AND all_users AND all_apps AND no_role_exclusions AND exclusions_allowed)"
-	"   AS gate,"
-	"  (enabled AND all_apps AND no_role_exclusions AND exclusions_allowed) AS role_gate,"
-	"  trim(state_gap || users_gap || rest_gap, '; ') AS gaps,"
-	"  trim(state_gap || rest_gap, '; ') AS role_gaps"
-	" FROM (SELECT *,"
-	"  CASE WHEN enabled THEN ''"
-	"   WHEN j ->> '$.state' = 'enabledForReportingButNotEnforced' THEN 'report-only; '"
-	"   ELSE 'not enabled; ' END AS state_gap,"
-	"  CASE WHEN all_users THEN '' ELSE 'not for all users; ' END AS users_gap,"
-	"  CASE WHEN all_apps THEN '' ELSE 'not for all applications; ' END"
-	"  || CASE WHEN no_role_exclusions THEN '' ELSE 'excludes roles; ' END"
-	"  || CASE WHEN exclusions_allowed THEN ''"
-	"   ELSE 'excludes users, groups or applications not allowed for this control; ' END"
-	"   AS rest_gap"
-	" FROM (SELECT p.key AS key, p.j AS j, coalesce(p.j ->> '$.displayName', p.key) AS name,"
-	"  (p.j ->> '$.state' IS 'enabled') AS enabled,"
-	"  EXISTS (SELECT 1 FROM json_each(p.j, '$.conditions.users.includeUsers')"
-	"   WHERE value = 'All') AS all_users,"
-	"  EXISTS (SELECT 1 FROM json_each(p.j, '$.conditions.applications.includeApplications')"
-	"   WHERE value = 'All') AS all_apps,"
-	"  (coalesce(json_array_length(p.j, '$.conditions.users.excludeRoles'), 0) = 0)"
-	"   AS no_role_exclusions,"
-	"  (NOT EXISTS (SELECT 1 FROM json_each(p.j, '$.conditions.users.excludeUsers') x"
-	"    WHERE x.type = 'text' AND x.value NOT IN"
-	"     (SELECT object_id FROM temp.allowed_exclusions WHERE kind = 'user'))"
-	"   AND NOT EXISTS (SELECT 1 FROM json_each(p.j, '$.conditions.users.excludeGroups') x"
-	"    WHERE x.type = 'text' AND x.value NOT IN"
-	"     (SELECT object_id FROM temp.allowed_exclusions WHERE kind = 'group'))"
-	"   AND NOT EXISTS (SELECT 1 FROM json_each(p.j,"
-	"     '$.conditions.applications.excludeApplications') x"
-	"    WHERE x.type = 'text' AND x.value NOT IN"
-	"     (SELECT object_id FROM temp.allowed_exclusions WHERE kind = 'application'))"
-	"  ) AS exclusions_allowed"
-	" FROM ca_policies p))";
+    "CREATE TEMP VIEW ca_gated AS"
+    " SELECT key, j, name, enabled, all_users, all_apps, no_role_exclusions,"
+    "  exclusions_allowed,"
+    "  (enabled AND all_users AND all_apps AND no_role_exclusions AND exclusions_allowed)"
+    "   AS gate,"
+    "  (enabled AND all_apps AND no_role_exclusions AND exclusions_allowed) AS role_gate,"
+    "  trim(state_gap || users_gap || rest_gap, '; ') AS gaps,"
+    "  trim(state_gap || rest_gap, '; ') AS role_gaps"
+    " FROM (SELECT *,"
+    "  CASE WHEN enabled THEN ''"
+    "   WHEN j ->> '$.state' = 'enabledForReportingButNotEnforced' THEN 'report-only; '"
+    "   ELSE 'not enabled; ' END AS state_gap,"
+    "  CASE WHEN all_users THEN '' ELSE 'not for all users; ' END AS users_gap,"
+    "  CASE WHEN all_apps THEN '' ELSE 'not for all applications; ' END"
+    "  || CASE WHEN no_role_exclusions THEN '' ELSE 'excludes roles; ' END"
+    "  || CASE WHEN exclusions_allowed THEN ''"
+    "   ELSE 'excludes users, groups or applications not allowed for this control; ' END"
+    "   AS rest_gap"
+    " FROM (SELECT p.key AS key, p.j AS j, coalesce(p.j ->> '$.displayName', p.key) AS name,"
+    "  (p.j ->> '$.state' IS 'enabled') AS enabled,"
+    "  EXISTS (SELECT 1 FROM json_each(p.j, '$.conditions.users.includeUsers')"
+    "   WHERE value = 'All') AS all_users,"
+    "  EXISTS (SELECT 1 FROM json_each(p.j, '$.conditions.applications.includeApplications')"
+    "   WHERE value = 'All') AS all_apps,"
+    "  (coalesce(json_array_length(p.j, '$.conditions.users.excludeRoles'), 0) = 0)"
+    "   AS no_role_exclusions,"
+    "  (NOT EXISTS (SELECT 1 FROM json_each(p.j, '$.conditions.users.excludeUsers') x"
+    "    WHERE x.type = 'text' AND x.value NOT IN"
+    "     (SELECT object_id FROM temp.allowed_exclusions WHERE kind = 'user'))"
+    "   AND NOT EXISTS (SELECT 1 FROM json_each(p.j, '$.conditions.users.excludeGroups') x"
+    "    WHERE x.type = 'text' AND x.value NOT IN"
+    "     (SELECT object_id FROM temp.allowed_exclusions WHERE kind = 'group'))"
+    "   AND NOT EXISTS (SELECT 1 FROM json_each(p.j,"
+    "     '$.conditions.applications.excludeApplications') x"
+    "    WHERE x.type = 'text' AND x.value NOT IN"
+    "     (SELECT object_id FROM temp.allowed_exclusions WHERE kind = 'application'))"
+    "  ) AS exclusions_allowed"
+    " FROM ca_policies p))";
 
 static int exec(struct store *s, const char *sql, const char *what, struct tater_err *err)
 {
@@ -158,10 +158,12 @@ int eval_views_create(struct store *s, const char *scope, struct tater_err *err)
 			"creating the evaluation views", err)) < 0)
 		goto out;
 	for (size_t i = 0; i < N_SOURCE_VIEWS; i++) {
-		/* %Q quotes the scope as an SQL literal: a scope is ours, but quoting costs nothing. */
-		sql = sqlite3_mprintf("CREATE TEMP VIEW %s AS SELECT key, json AS j FROM main.objects"
-				      " WHERE scope = %Q AND source = %Q",
-				      source_views[i].view, scope, source_views[i].source);
+		/* %Q quotes the scope as an SQL literal: a scope is ours, but quoting costs
+		 * nothing. */
+		sql =
+		    sqlite3_mprintf("CREATE TEMP VIEW %s AS SELECT key, json AS j FROM main.objects"
+				    " WHERE scope = %Q AND source = %Q",
+				    source_views[i].view, scope, source_views[i].source);
 		if (!sql) {
 			ret = tater_errf(err, TATER_ENOMEM, "out of memory");
 			goto out;
@@ -170,9 +172,10 @@ int eval_views_create(struct store *s, const char *scope, struct tater_err *err)
 			goto out;
 		sqlite3_free(sql);
 	}
-	sql = sqlite3_mprintf("CREATE TEMP VIEW scope_objects AS SELECT source, kind, key, json AS j"
-			      " FROM main.objects WHERE scope = %Q",
-			      scope);
+	sql =
+	    sqlite3_mprintf("CREATE TEMP VIEW scope_objects AS SELECT source, kind, key, json AS j"
+			    " FROM main.objects WHERE scope = %Q",
+			    scope);
 	if (!sql) {
 		ret = tater_errf(err, TATER_ENOMEM, "out of memory");
 		goto out;
@@ -200,13 +203,20 @@ struct fence {
 static const char *action_name(int action)
 {
 	switch (action) {
-	case SQLITE_INSERT: return "INSERT";
-	case SQLITE_UPDATE: return "UPDATE";
-	case SQLITE_DELETE: return "DELETE";
-	case SQLITE_PRAGMA: return "PRAGMA";
-	case SQLITE_ATTACH: return "ATTACH";
-	case SQLITE_TRANSACTION: return "a transaction statement";
-	default: return "a statement that changes the store";
+	case SQLITE_INSERT:
+		return "INSERT";
+	case SQLITE_UPDATE:
+		return "UPDATE";
+	case SQLITE_DELETE:
+		return "DELETE";
+	case SQLITE_PRAGMA:
+		return "PRAGMA";
+	case SQLITE_ATTACH:
+		return "ATTACH";
+	case SQLITE_TRANSACTION:
+		return "a transaction statement";
+	default:
+		return "a statement that changes the store";
 	}
 }
 
@@ -275,7 +285,7 @@ static void outcome_clear(struct outcome *o)
 }
 
 static int outcome_set(struct outcome *o, const char *status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int outcome_set(struct outcome *o, const char *status, const char *fmt, ...)
 {
@@ -384,7 +394,8 @@ static int bind_params(struct ectx *e, sqlite3_stmt *st, struct outcome *o)
 		const char *name = sqlite3_bind_parameter_name(st, i);
 
 		if (!name)
-			return outcome_set(o, "unknown", "check failed: unnamed parameter ?%d", i), -1;
+			return outcome_set(o, "unknown", "check failed: unnamed parameter ?%d", i),
+			       -1;
 		if (strcmp(name + 1, "now") == 0)
 			sqlite3_bind_text(st, i, e->now, -1, SQLITE_STATIC);
 		else if (strcmp(name + 1, "stale_days") == 0)
@@ -456,7 +467,7 @@ static int run_check(struct ectx *e, const struct control *c, struct outcome *o,
 	if ((ret = fill_exclusions(e, c, err)) < 0)
 		return ret;
 	if (!sources_ready(e, c, o))
-		return 0;
+		goto out;
 
 	clock_gettime(CLOCK_MONOTONIC, &fence.deadline);
 	fence.deadline.tv_sec += e->timeout_ms / 1000;
@@ -472,16 +483,18 @@ static int run_check(struct ectx *e, const struct control *c, struct outcome *o,
 			outcome_set(o, "unknown", "check failed: %s", fence.denied);
 		else
 			outcome_set(o, "unknown", "check failed: %s",
-				    st ? sqlite3_errmsg(db) : rc == SQLITE_OK ? "no statement" :
-				    sqlite3_errmsg(db));
+				    st		      ? sqlite3_errmsg(db)
+				    : rc == SQLITE_OK ? "no statement"
+						      : sqlite3_errmsg(db));
 		goto out;
 	}
 	/* One statement only: a second one would run unseen by the reader of the control. */
 	if (tail && *tail) {
 		rc = sqlite3_prepare_v2(db, tail, -1, &extra, NULL);
 		if (rc != SQLITE_OK || extra) {
-			outcome_set(o, "unknown", "check failed: the check must be one SELECT "
-						  "statement; there is more after the first");
+			outcome_set(o, "unknown",
+				    "check failed: the check must be one SELECT "
+				    "statement; there is more after the first");
 			goto out;
 		}
 	}
@@ -505,13 +518,14 @@ static int run_check(struct ectx *e, const struct control *c, struct outcome *o,
 	if (rc == SQLITE_ROW) {
 		status = (const char *)sqlite3_column_text(st, ci_status);
 		reason = (const char *)sqlite3_column_text(st, ci_reason);
-		evidence = ci_evidence >= 0 ? (const char *)sqlite3_column_text(st, ci_evidence) :
-					      NULL;
+		evidence =
+		    ci_evidence >= 0 ? (const char *)sqlite3_column_text(st, ci_evidence) : NULL;
 		if (!status || (strcmp(status, "pass") && strcmp(status, "fail") &&
 				strcmp(status, "unknown"))) {
-			outcome_set(o, "unknown",
-				    "check failed: status must be pass, fail or unknown, not '%.40s'",
-				    status ? status : "NULL");
+			outcome_set(
+			    o, "unknown",
+			    "check failed: status must be pass, fail or unknown, not '%.40s'",
+			    status ? status : "NULL");
 			goto out;
 		}
 		if (!reason || !*reason) {
@@ -528,7 +542,8 @@ static int run_check(struct ectx *e, const struct control *c, struct outcome *o,
 		}
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			outcome_set(o, "unknown", "check failed: the check returned more than one row");
+			outcome_set(o, "unknown",
+				    "check failed: the check returned more than one row");
 			goto out;
 		}
 	} else if (rc == SQLITE_DONE) {
@@ -641,11 +656,12 @@ int eval_scope(struct store *s, const struct catalog *cat, const char *scope, in
 			   "SELECT status, http_status, detail FROM main.source_status"
 			   " WHERE scope = ?1 AND source = ?2",
 			   &e.src_status, err)) < 0 ||
-	    (ret = prepare(s,
-			   "INSERT OR REPLACE INTO main.control_results (scan_id, scope, control_id,"
-			   " status, severity, reason, evidence, evidence_count, evaluated_at)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-			   &ins, err)) < 0)
+	    (ret =
+		 prepare(s,
+			 "INSERT OR REPLACE INTO main.control_results (scan_id, scope, control_id,"
+			 " status, severity, reason, evidence, evidence_count, evaluated_at)"
+			 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			 &ins, err)) < 0)
 		goto out;
 
 	for (size_t i = 0; i < catalog_count(cat); i++) {
@@ -663,8 +679,9 @@ int eval_scope(struct store *s, const struct catalog *cat, const char *scope, in
 		/* A failed statement can end the transaction behind our back (SQLITE_FULL,
 		 * NOMEM); then nothing we store would be atomic any more. */
 		if (sqlite3_get_autocommit(store_db(s))) {
-			ret = tater_errf(err, TATER_EIO,
-					 "the store's transaction ended while evaluating %s", c->id);
+			ret =
+			    tater_errf(err, TATER_EIO,
+				       "the store's transaction ended while evaluating %s", c->id);
 			goto out;
 		}
 		sqlite3_reset(ins);
@@ -674,7 +691,7 @@ int eval_scope(struct store *s, const struct catalog *cat, const char *scope, in
 		sqlite3_bind_text(ins, 4, oc.status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 5, c->severity, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ins, 6, oc.reason, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 7, oc.evidence, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 7, oc.evidence ? oc.evidence : "[]", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 8, oc.count);
 		sqlite3_bind_text(ins, 9, now, -1, SQLITE_STATIC);
 		rc = sqlite3_step(ins);

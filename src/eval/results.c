@@ -14,11 +14,8 @@
 #include "tater/eval.h"
 #include "tater/store.h"
 
-/* An acceptance is in force at time ?t when made by then, not yet expired, not revoked. */
-#define IN_FORCE(alias, scope, control, t)                                                   \
-	alias ".scope = " scope " AND " alias ".control_id = " control " AND " alias            \
-	".accepted_at <= " t " AND " alias ".expires_at > " t " AND (" alias                    \
-	".revoked_at IS NULL OR " alias ".revoked_at > " t ")"
+/* An acceptance is in force at a time t when it was made by then, has not expired and was not
+ * revoked by then.  Both queries below spell this out with t as a parameter. */
 
 static const char *status_names[] = {"pass", "fail", "accepted", "unknown"};
 
@@ -124,25 +121,28 @@ int eval_results_latest(struct store *s, const struct catalog *cat, const char *
 	if ((ret = eval_scope_ok(scope, err)) < 0 || (ret = eval_filter_ok(f, err)) < 0)
 		return ret;
 	store_now(now);
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT r.id, r.scan_id, r.control_id, r.status, r.severity, r.reason,"
-			       " r.evidence_count, r.evaluated_at, a.expires_at, a.reason,"
-			       " a.accepted_by"
-			       " FROM main.control_results r"
-			       " JOIN (SELECT control_id, max(scan_id) AS scan_id"
-			       "  FROM main.control_results WHERE scope = ?1 GROUP BY control_id) m"
-			       "  ON m.control_id = r.control_id AND m.scan_id = r.scan_id"
-			       " LEFT JOIN main.risk_acceptances a ON r.status = 'fail' AND a.id ="
-			       "  (SELECT x.id FROM main.risk_acceptances x WHERE "
-			       IN_FORCE("x", "?1", "r.control_id", "?2")
-			       "   ORDER BY x.accepted_at DESC, x.id DESC LIMIT 1)"
-			       " WHERE r.scope = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"SELECT r.id, r.scan_id, r.control_id, r.status, r.severity, r.reason,"
+		" r.evidence_count, r.evaluated_at, a.expires_at, a.reason,"
+		" a.accepted_by"
+		" FROM main.control_results r"
+		" JOIN (SELECT control_id, max(scan_id) AS scan_id"
+		"  FROM main.control_results WHERE scope = ?1 GROUP BY control_id) m"
+		"  ON m.control_id = r.control_id AND m.scan_id = r.scan_id"
+		" LEFT JOIN main.risk_acceptances a ON r.status = 'fail' AND a.id ="
+		"  (SELECT x.id FROM main.risk_acceptances x WHERE x.scope = ?1"
+		"   AND x.control_id = r.control_id AND x.accepted_at <= ?2 AND x.expires_at > ?2"
+		"   AND (x.revoked_at IS NULL OR x.revoked_at > ?2)"
+		"   ORDER BY x.accepted_at DESC, x.id DESC LIMIT 1)"
+		" WHERE r.scope = ?1",
+		-1, &st, NULL) != SQLITE_OK)
 		return store_sqlerr(s, "reading control results", err);
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const struct control *c = catalog_find(cat, (const char *)sqlite3_column_text(st, 2));
+		const struct control *c =
+		    catalog_find(cat, (const char *)sqlite3_column_text(st, 2));
 		struct eval_result r = {0};
 
 		if (!c)
@@ -210,8 +210,9 @@ int eval_result_evidence(struct store *s, int64_t result_id, char **json, struct
 	int rc, ret = 0;
 
 	*json = NULL;
-	if (sqlite3_prepare_v2(store_db(s), "SELECT evidence FROM main.control_results WHERE id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(store_db(s),
+			       "SELECT evidence FROM main.control_results WHERE id = ?", -1, &st,
+			       NULL) != SQLITE_OK)
 		return store_sqlerr(s, "reading evidence", err);
 	sqlite3_bind_int64(st, 1, result_id);
 	rc = sqlite3_step(st);
@@ -283,12 +284,14 @@ int eval_score(struct store *s, const char *scope, int64_t scan_id, struct eval_
 		store_now(t);
 	sqlite3_finalize(st);
 
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT r.status, r.severity, r.evaluated_at,"
-			       " r.status = 'fail' AND EXISTS (SELECT 1 FROM main.risk_acceptances x"
-			       "  WHERE " IN_FORCE("x", "?1", "r.control_id", "?3") ")"
-			       " FROM main.control_results r WHERE r.scope = ?1 AND r.scan_id = ?2",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"SELECT r.status, r.severity, r.evaluated_at,"
+		" r.status = 'fail' AND EXISTS (SELECT 1 FROM main.risk_acceptances x"
+		"  WHERE x.scope = ?1 AND x.control_id = r.control_id AND x.accepted_at <= ?3"
+		"  AND x.expires_at > ?3 AND (x.revoked_at IS NULL OR x.revoked_at > ?3))"
+		" FROM main.control_results r WHERE r.scope = ?1 AND r.scan_id = ?2",
+		-1, &st, NULL) != SQLITE_OK)
 		return store_sqlerr(s, "reading scores", err);
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, scan_id);
@@ -329,8 +332,8 @@ int eval_score(struct store *s, const char *scope, int64_t scan_id, struct eval_
 	return 0;
 }
 
-int eval_trend(struct store *s, const char *scope, int n, struct eval_score **out,
-	       size_t *count, struct tater_err *err)
+int eval_trend(struct store *s, const char *scope, int n, struct eval_score **out, size_t *count,
+	       struct tater_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int64_t *ids = NULL;

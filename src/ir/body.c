@@ -11,10 +11,10 @@
 #include "tater/validate.h"
 
 static const char *const phase_names[IR_PHASES] = {
-	"Detection & Analysis", "Containment", "Eradication", "Recovery", "Post-Incident",
+    "Detection & Analysis", "Containment", "Eradication", "Recovery", "Post-Incident",
 };
 static const char *const phase_keys[IR_PHASES] = {
-	"detection", "containment", "eradication", "recovery", "post_incident",
+    "detection", "containment", "eradication", "recovery", "post_incident",
 };
 
 const char *ir_phase_name(int phase)
@@ -137,8 +137,8 @@ static int check_phase(int phase, struct tater_err *err)
 	return 0;
 }
 
-int ir_body_step_add(struct ir_body *b, int phase, size_t at, const char *title,
-		     const char *detail, const char *evidence, struct tater_err *err)
+int ir_body_step_add(struct ir_body *b, int phase, size_t at, const char *title, const char *detail,
+		     const char *evidence, struct tater_err *err)
 {
 	struct ir_step *grown, st;
 	size_t n;
@@ -147,7 +147,8 @@ int ir_body_step_add(struct ir_body *b, int phase, size_t at, const char *title,
 		return TATER_EINVAL;
 	n = b->phase[phase].n;
 	if (n >= IR_STEPS_MAX)
-		return tater_errf(err, TATER_EINVAL, "%s already has %d steps, the most a phase holds",
+		return tater_errf(err, TATER_EINVAL,
+				  "%s already has %d steps, the most a phase holds",
 				  ir_phase_name(phase), IR_STEPS_MAX);
 	if (at > n)
 		at = n;
@@ -211,7 +212,8 @@ int ir_body_step_move(struct ir_body *b, int phase, size_t idx, int to_phase, si
 	if (check_step(b, phase, idx, err) < 0 || check_phase(to_phase, err) < 0)
 		return TATER_EINVAL;
 	if (to_phase != phase && b->phase[to_phase].n >= IR_STEPS_MAX)
-		return tater_errf(err, TATER_EINVAL, "%s already has %d steps, the most a phase holds",
+		return tater_errf(err, TATER_EINVAL,
+				  "%s already has %d steps, the most a phase holds",
 				  ir_phase_name(to_phase), IR_STEPS_MAX);
 	/* Take it out by hand (no free), then add a copy at the new place. */
 	st = b->phase[phase].steps[idx];
@@ -270,7 +272,8 @@ int ir_body_validate(const struct ir_body *b, struct tater_err *err)
 				t++;
 			if (!t || !*t)
 				return tater_errf(err, TATER_EFORMAT,
-						  "phase %d step %zu: title is missing", p + 1, i + 1);
+						  "phase %d step %zu: title is missing", p + 1,
+						  i + 1);
 			if (check_text("title", p, i, st->title, IR_TITLE_MAX, 0, err) < 0 ||
 			    check_text("detail", p, i, st->detail, IR_TEXT_MAX, 1, err) < 0 ||
 			    check_text("evidence", p, i, st->evidence, IR_TEXT_MAX, 1, err) < 0)
@@ -300,8 +303,8 @@ json_t *ir_body_to_json(const struct ir_body *b)
 				json_object_set_new(o, "evidence", json_string(st->evidence));
 			json_array_append_new(steps, o);
 		}
-		json_array_append_new(phases, json_pack("{s:s, s:o}", "phase", phase_names[p],
-							"steps", steps));
+		json_array_append_new(
+		    phases, json_pack("{s:s, s:o}", "phase", phase_names[p], "steps", steps));
 	}
 	return phases;
 }
@@ -341,7 +344,8 @@ static int unknown_keys(json_t *o, const char *const *known, const char *where,
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		int ok = 0;
 
 		for (const char *const *k = known; *k; k++)
@@ -413,15 +417,15 @@ int ir_body_from_json(json_t *obj, struct ir_body *out, struct tater_err *err)
 		}
 		steps = json_object_get(ph, "steps");
 		if (!json_is_array(steps) || json_array_size(steps) == 0) {
-			ret = tater_errf(err, TATER_EFORMAT, "phase %d (%s): steps %s", p + 1,
-					 phase_names[p],
-					 json_is_array(steps) ? "is empty" : "is missing or not a list");
+			ret = tater_errf(
+			    err, TATER_EFORMAT, "phase %d (%s): steps %s", p + 1, phase_names[p],
+			    json_is_array(steps) ? "is empty" : "is missing or not a list");
 			goto fail;
 		}
 		if (json_array_size(steps) > IR_STEPS_MAX) {
-			ret = tater_errf(err, TATER_EFORMAT, "phase %d (%s): %zu steps, at most %d",
-					 p + 1, phase_names[p], json_array_size(steps),
-					 IR_STEPS_MAX);
+			ret =
+			    tater_errf(err, TATER_EFORMAT, "phase %d (%s): %zu steps, at most %d",
+				       p + 1, phase_names[p], json_array_size(steps), IR_STEPS_MAX);
 			goto fail;
 		}
 		for (size_t i = 0; i < json_array_size(steps); i++) {
@@ -516,9 +520,9 @@ static int copy_field(char *dst, size_t n, const char *v, const char *key, int r
 
 int ir_file_parse(const char *json, size_t len, struct ir_file *out, struct tater_err *err)
 {
-	static const char *const keys[] = {"format", "slug", "name", "incident_type",
+	static const char *const keys[] = {"format",	  "slug",  "name",	 "incident_type",
 					   "description", "owner", "review_due", "alert_types",
-					   "phases", NULL};
+					   "phases",	  NULL};
 	const char *format, *slug, *name, *type, *owner, *due;
 	json_error_t je;
 	json_t *o, *types;
@@ -556,8 +560,8 @@ int ir_file_parse(const char *json, size_t len, struct ir_file *out, struct tate
 	}
 	snprintf(out->slug, sizeof(out->slug), "%s", slug);
 	if ((ret = copy_field(out->name, sizeof(out->name), name, "name", 1, err)) < 0 ||
-	    (ret = copy_field(out->incident_type, sizeof(out->incident_type), type,
-			      "incident_type", 1, err)) < 0 ||
+	    (ret = copy_field(out->incident_type, sizeof(out->incident_type), type, "incident_type",
+			      1, err)) < 0 ||
 	    (ret = copy_field(out->owner, sizeof(out->owner), owner, "owner", 0, err)) < 0 ||
 	    (ret = copy_field(out->review_due, sizeof(out->review_due), due, "review_due", 0,
 			      err)) < 0)
@@ -580,7 +584,8 @@ int ir_file_parse(const char *json, size_t len, struct ir_file *out, struct tate
 			ret = tater_errf(err, TATER_ENOMEM, "out of memory");
 			goto out;
 		}
-		json_array_foreach(types, i, t) {
+		json_array_foreach(types, i, t)
+		{
 			const char *v = json_string_value(t);
 
 			if (!v || !*v || strlen(v) > 63 || !ir_text_ok(v, 0)) {
@@ -734,11 +739,11 @@ char *ir_body_diff(const struct ir_body *a, const struct ir_body *b)
 		for (i = n; i-- > 0;)
 			for (j = m; j-- > 0;)
 				dp[i * (m + 1) + j] =
-					!strcmp(la.v[i], lb.v[j])
-						? (unsigned short)(dp[(i + 1) * (m + 1) + j + 1] + 1)
-					: dp[(i + 1) * (m + 1) + j] >= dp[i * (m + 1) + j + 1]
-						? dp[(i + 1) * (m + 1) + j]
-						: dp[i * (m + 1) + j + 1];
+				    !strcmp(la.v[i], lb.v[j])
+					? (unsigned short)(dp[(i + 1) * (m + 1) + j + 1] + 1)
+				    : dp[(i + 1) * (m + 1) + j] >= dp[i * (m + 1) + j + 1]
+					? dp[(i + 1) * (m + 1) + j]
+					: dp[i * (m + 1) + j + 1];
 	}
 	for (i = 0, j = 0; i < n || j < m;) {
 		if (dp && i < n && j < m && !strcmp(la.v[i], lb.v[j])) {

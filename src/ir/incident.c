@@ -91,7 +91,8 @@ static int check_text(const char *what, const char *v, size_t max, int multiline
 	if (!v || !*v)
 		return required ? tater_errf(err, TATER_EINVAL, "%s is required", what) : 0;
 	if (strlen(v) > max)
-		return tater_errf(err, TATER_EINVAL, "%s is too long (at most %zu bytes)", what, max);
+		return tater_errf(err, TATER_EINVAL, "%s is too long (at most %zu bytes)", what,
+				  max);
 	if (!ir_text_ok(v, multiline))
 		return tater_errf(err, TATER_EINVAL, "%s holds a control character", what);
 	return 0;
@@ -108,8 +109,8 @@ static int incident_open(struct store *s, int64_t id, struct tater_err *err)
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
-		ret = tater_errf(err, TATER_ENOTFOUND, "no incident #%lld (tater incidents lists them)",
-				 (long long)id);
+		ret = tater_errf(err, TATER_ENOTFOUND,
+				 "no incident #%lld (tater incidents lists them)", (long long)id);
 	else if (rc != SQLITE_ROW)
 		ret = store_sqlerr(s, "reading the incident", err);
 	else if (strcmp((const char *)sqlite3_column_text(st, 0), "open") != 0)
@@ -120,8 +121,8 @@ static int incident_open(struct store *s, int64_t id, struct tater_err *err)
 }
 
 /* The step's phase and seq, checking it belongs to the incident. */
-static int step_where(struct store *s, int64_t incident_id, int64_t step_id, int *phase,
-		      int *seq, struct tater_err *err)
+static int step_where(struct store *s, int64_t incident_id, int64_t step_id, int *phase, int *seq,
+		      struct tater_err *err)
 {
 	sqlite3_stmt *st;
 	int ret;
@@ -152,10 +153,11 @@ static int record(struct store *s, int64_t incident_id, int64_t step_id, const c
 	int ret;
 
 	store_now(now);
-	if ((ret = prep(s, &st,
-			"INSERT INTO incident_events (incident_id, step_id, at, actor, kind, detail)"
-			" VALUES (?, ?, ?, ?, ?, ?)",
-			err)) < 0)
+	if ((ret =
+		 prep(s, &st,
+		      "INSERT INTO incident_events (incident_id, step_id, at, actor, kind, detail)"
+		      " VALUES (?, ?, ?, ?, ?, ?)",
+		      err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, incident_id);
 	if (step_id > 0)
@@ -245,7 +247,7 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 				 p.slug,
 				 rev ? "revision is not approved" : "has no approved revision yet",
 				 p.slug);
-		if (rev)
+		if (rev && err)
 			snprintf(err->msg, sizeof(err->msg),
 				 "revision %d of '%s' is %s: only an approved revision can be "
 				 "activated (an admin other than its author approves it)",
@@ -273,10 +275,11 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 		}
 	}
 	store_now(now);
-	if ((ret = prep(s, &st,
-			"INSERT INTO incidents (title, severity, playbook_id, revision_id, alert_id,"
-			" link_user, link_host, opened_by, opened_at) VALUES (?,?,?,?,?,?,?,?,?)",
-			err)) < 0)
+	if ((ret =
+		 prep(s, &st,
+		      "INSERT INTO incidents (title, severity, playbook_id, revision_id, alert_id,"
+		      " link_user, link_host, opened_by, opened_at) VALUES (?,?,?,?,?,?,?,?,?)",
+		      err)) < 0)
 		goto fail;
 	sqlite3_bind_text(st, 1, a->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->severity, -1, SQLITE_STATIC);
@@ -313,10 +316,11 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 		for (size_t i = 0; i < body.phase[ph].n; i++) {
 			char *d = frozen_detail(&body.phase[ph].steps[i]);
 
-			if ((ret = prep(s, &st,
-					"INSERT INTO incident_steps (incident_id, phase, seq, title,"
-					" detail) VALUES (?, ?, ?, ?, ?)",
-					err)) < 0) {
+			if ((ret =
+				 prep(s, &st,
+				      "INSERT INTO incident_steps (incident_id, phase, seq, title,"
+				      " detail) VALUES (?, ?, ?, ?, ?)",
+				      err)) < 0) {
 				free(d);
 				goto fail;
 			}
@@ -333,7 +337,8 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 		}
 	}
 	if (a->alert_id > 0) {
-		if ((ret = prep(s, &st, "UPDATE alerts SET incident_id = ?, updated_at = ? WHERE id = ?",
+		if ((ret = prep(s, &st,
+				"UPDATE alerts SET incident_id = ?, updated_at = ? WHERE id = ?",
 				err)) < 0)
 			goto fail;
 		sqlite3_bind_int64(st, 1, *id);
@@ -350,9 +355,9 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 		if (a->alert_id > 0)
 			snprintf(alert, sizeof(alert), ", alert #%lld", (long long)a->alert_id);
 		snprintf(detail, sizeof(detail), "%s revision %d, severity %s%s%s%.100s%s%.100s",
-			 p.slug, rev->revno, a->severity, alert, a->user && *a->user ? ", user " : "",
-			 a->user && *a->user ? a->user : "", a->host && *a->host ? ", host " : "",
-			 a->host && *a->host ? a->host : "");
+			 p.slug, rev->revno, a->severity, alert,
+			 a->user && *a->user ? ", user " : "", a->user && *a->user ? a->user : "",
+			 a->host && *a->host ? ", host " : "", a->host && *a->host ? a->host : "");
 	}
 	if ((ret = record(s, *id, 0, "activate", detail, "incident.activate", NULL, err)) < 0)
 		goto fail;
@@ -370,8 +375,8 @@ out:
 /* ---- reading ---- */
 
 #define INCIDENT_COLS                                                                              \
-	"SELECT i.id, i.title, i.severity, i.status, p.slug, p.name, r.revno, i.alert_id,"        \
-	" i.link_user, i.link_host, i.opened_by, i.opened_at, i.contained_at, i.recovered_at,"    \
+	"SELECT i.id, i.title, i.severity, i.status, p.slug, p.name, r.revno, i.alert_id,"         \
+	" i.link_user, i.link_host, i.opened_by, i.opened_at, i.contained_at, i.recovered_at,"     \
 	" i.closed_at, i.lessons,"                                                                 \
 	" (SELECT count(*) FROM incident_steps s WHERE s.incident_id = i.id),"                     \
 	" (SELECT count(*) FROM incident_steps s WHERE s.incident_id = i.id"                       \
@@ -432,12 +437,13 @@ int ir_incidents_list(struct store *s, enum ir_which which, struct ir_incident *
 
 	*out = NULL;
 	*n = 0;
-	if ((ret = prep(s, &st,
-			which == IR_OPEN     ? INCIDENT_COLS " WHERE i.status = 'open' ORDER BY i.id DESC"
-			: which == IR_CLOSED ? INCIDENT_COLS
-			" WHERE i.status = 'closed' ORDER BY i.id DESC"
-					     : INCIDENT_COLS " ORDER BY i.id DESC",
-			err)) < 0)
+	if ((ret =
+		 prep(s, &st,
+		      which == IR_OPEN ? INCIDENT_COLS " WHERE i.status = 'open' ORDER BY i.id DESC"
+		      : which == IR_CLOSED ? INCIDENT_COLS
+			  " WHERE i.status = 'closed' ORDER BY i.id DESC"
+					   : INCIDENT_COLS " ORDER BY i.id DESC",
+		      err)) < 0)
 		return ret;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
@@ -479,8 +485,8 @@ int ir_incident_get(struct store *s, int64_t id, struct ir_incident *out, struct
 	if (rc == SQLITE_ROW)
 		incident_row(st, out);
 	else if (rc == SQLITE_DONE)
-		ret = tater_errf(err, TATER_ENOTFOUND, "no incident #%lld (tater incidents lists them)",
-				 (long long)id);
+		ret = tater_errf(err, TATER_ENOTFOUND,
+				 "no incident #%lld (tater incidents lists them)", (long long)id);
 	else
 		ret = store_sqlerr(s, "reading the incident", err);
 	sqlite3_finalize(st);
@@ -584,19 +590,21 @@ int ir_incident_phases(struct store *s, int64_t id, struct ir_iphase out[IR_PHAS
 	memset(out, 0, sizeof(struct ir_iphase) * IR_PHASES);
 	for (int i = 0; i < IR_PHASES; i++)
 		out[i].phase = i;
-	if ((ret = prep(s, &st,
-			"SELECT ph.phase, ph.assignee, ph.findings, ph.decisions, ph.started_at,"
-			" ph.completed_at,"
-			" (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
-			"   AND s.phase = ph.phase),"
-			" (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
-			"   AND s.phase = ph.phase AND s.status = 'done'),"
-			" (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
-			"   AND s.phase = ph.phase AND s.status = 'skipped'),"
-			" (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
-			"   AND s.phase = ph.phase AND s.status = 'blocked')"
-			" FROM incident_phases ph WHERE ph.incident_id = ? ORDER BY ph.phase",
-			err)) < 0)
+	if ((ret =
+		 prep(s, &st,
+		      "SELECT ph.phase, ph.assignee, ph.findings, ph.decisions, ph.started_at,"
+		      " ph.completed_at,"
+		      " (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
+		      "   AND s.phase = ph.phase),"
+		      " (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
+		      "   AND s.phase = ph.phase AND s.status = 'done'),"
+		      " (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
+		      "   AND s.phase = ph.phase AND s.status = 'skipped'),"
+		      " (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
+		      "   AND s.phase = ph.phase AND s.status = 'blocked'),"
+		      " (SELECT closed_at FROM incidents i WHERE i.id = ph.incident_id)"
+		      " FROM incident_phases ph WHERE ph.incident_id = ? ORDER BY ph.phase",
+		      err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	store_now(now);
@@ -618,8 +626,13 @@ int ir_incident_phases(struct store *s, int64_t id, struct ir_iphase out[IR_PHAS
 		p->skipped = sqlite3_column_int(st, 8);
 		p->blocked = sqlite3_column_int(st, 9);
 		if (p->started_at[0]) {
-			p->elapsed_s = ir_seconds_between(
-				p->started_at, p->completed_at[0] ? p->completed_at : now);
+			const char *closed = (const char *)sqlite3_column_text(st, 10);
+
+			/* A phase left unfinished stops its clock when the incident closes. */
+			p->elapsed_s =
+			    ir_seconds_between(p->started_at, p->completed_at[0] ? p->completed_at
+							      : closed		 ? closed
+										 : now);
 			if (p->elapsed_s < 0)
 				p->elapsed_s = 0;
 		}
@@ -653,9 +666,10 @@ int ir_step_find(struct store *s, int64_t incident_id, int phase, int seq, int64
 	sqlite3_stmt *st;
 	int ret;
 
-	if ((ret = prep(s, &st,
-			"SELECT id FROM incident_steps WHERE incident_id = ? AND phase = ? AND seq = ?",
-			err)) < 0)
+	if ((ret = prep(
+		 s, &st,
+		 "SELECT id FROM incident_steps WHERE incident_id = ? AND phase = ? AND seq = ?",
+		 err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, incident_id);
 	sqlite3_bind_int(st, 2, phase);
@@ -738,9 +752,9 @@ static int append_note(struct store *s, const char *table, const char *col, int6
 static const char *norm_status(const char *st)
 {
 	static const char *const map[][2] = {
-		{"todo", "todo"},       {"done", "done"},       {"skip", "skipped"},
-		{"skipped", "skipped"}, {"block", "blocked"},   {"blocked", "blocked"},
-		{"reopen", "todo"},
+	    {"todo", "todo"},	    {"done", "done"},	  {"skip", "skipped"},
+	    {"skipped", "skipped"}, {"block", "blocked"}, {"blocked", "blocked"},
+	    {"reopen", "todo"},
 	};
 
 	for (size_t i = 0; st && i < sizeof(map) / sizeof(map[0]); i++)
@@ -758,8 +772,7 @@ int ir_step_set_status(struct store *s, int64_t incident_id, int64_t step_id, co
 	int ret, phase, seq;
 
 	if (!to)
-		return tater_errf(err, TATER_EINVAL,
-				  "status '%s': use done, skip, block or todo",
+		return tater_errf(err, TATER_EINVAL, "status '%s': use done, skip, block or todo",
 				  status ? status : "");
 	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "work an incident", err)) < 0)
 		return ret;
@@ -801,8 +814,8 @@ int ir_step_set_status(struct store *s, int64_t incident_id, int64_t step_id, co
 	if (note && *note &&
 	    ((ret = append_note(s, "incident_steps", "findings", incident_id, step_id, 0, note,
 				err)) < 0 ||
-	     (ret = record(s, incident_id, step_id, "finding", note, "incident.note", where,
-			   err)) < 0))
+	     (ret = record(s, incident_id, step_id, "finding", note, "incident.note", where, err)) <
+		 0))
 		goto fail;
 	free(detail);
 	return store_commit(s, err);
@@ -877,9 +890,10 @@ int ir_phase_assign(struct store *s, int64_t incident_id, int phase, const char 
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
 	if ((ret = incident_open(s, incident_id, err)) < 0 ||
-	    (ret = prep(s, &st,
-			"UPDATE incident_phases SET assignee = ? WHERE incident_id = ? AND phase = ?",
-			err)) < 0)
+	    (ret =
+		 prep(s, &st,
+		      "UPDATE incident_phases SET assignee = ? WHERE incident_id = ? AND phase = ?",
+		      err)) < 0)
 		goto fail;
 	bind_opt(st, 1, user);
 	sqlite3_bind_int64(st, 2, incident_id);
@@ -928,8 +942,8 @@ int ir_step_note(struct store *s, int64_t incident_id, int64_t step_id, const ch
 			   err)) < 0))
 		goto fail;
 	if (decision && *decision &&
-	    ((ret = append_note(s, "incident_steps", "decisions", incident_id, step_id, 0,
-				decision, err)) < 0 ||
+	    ((ret = append_note(s, "incident_steps", "decisions", incident_id, step_id, 0, decision,
+				err)) < 0 ||
 	     (ret = record(s, incident_id, step_id, "decision", decision, "incident.decision",
 			   where, err)) < 0))
 		goto fail;

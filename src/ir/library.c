@@ -154,8 +154,7 @@ static int insert_revision(struct store *s, int64_t pb, int revno, const struct 
 	sqlite3_bind_int64(st, 1, pb);
 	sqlite3_bind_int(st, 2, revno);
 	sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, summary && *summary ? summary : "(no summary)", -1,
-			  SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, summary && *summary ? summary : "(no summary)", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, author, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, approved_by ? "approved" : "draft", -1, SQLITE_STATIC);
@@ -231,7 +230,7 @@ fail:
 /* ---- reading ---- */
 
 #define PLAYBOOK_COLS                                                                              \
-	"SELECT p.id, p.slug, p.name, p.incident_type, p.owner, p.review_due, p.builtin,"         \
+	"SELECT p.id, p.slug, p.name, p.incident_type, p.owner, p.review_due, p.builtin,"          \
 	" p.archived, p.created_by, p.created_at,"                                                 \
 	" (SELECT max(revno) FROM playbook_revisions r WHERE r.playbook_id = p.id),"               \
 	" (SELECT status FROM playbook_revisions r WHERE r.playbook_id = p.id"                     \
@@ -259,8 +258,7 @@ static void playbook_row(sqlite3_stmt *st, struct ir_playbook *p, const char *da
 	p->review_overdue = p->review_due[0] && strcmp(p->review_due, day) < 0;
 }
 
-int ir_playbooks_list(struct store *s, struct ir_playbook **out, size_t *n,
-		      struct tater_err *err)
+int ir_playbooks_list(struct store *s, struct ir_playbook **out, size_t *n, struct tater_err *err)
 {
 	struct ir_playbook *v = NULL;
 	size_t cap = 0;
@@ -272,7 +270,7 @@ int ir_playbooks_list(struct store *s, struct ir_playbook **out, size_t *n,
 	*n = 0;
 	if ((ret = ir_library_ensure(s, NULL, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st, PLAYBOOK_COLS " ORDER BY p.name, p.slug", err)) < 0)
+	if ((ret = prep(s, &st, PLAYBOOK_COLS " ORDER BY lower(p.name), p.slug", err)) < 0)
 		return ret;
 	today(day);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -409,8 +407,9 @@ static int rev_get(struct store *s, int64_t pb, const char *slug, int revno, str
 		sql = "SELECT id, revno, status, author, body FROM playbook_revisions"
 		      " WHERE playbook_id = ? ORDER BY revno DESC LIMIT 1";
 	else
-		sql = "SELECT id, revno, status, author, body FROM playbook_revisions"
-		      " WHERE playbook_id = ? ORDER BY status = 'approved' DESC, revno DESC LIMIT 1";
+		sql =
+		    "SELECT id, revno, status, author, body FROM playbook_revisions"
+		    " WHERE playbook_id = ? ORDER BY status = 'approved' DESC, revno DESC LIMIT 1";
 	if ((ret = prep(s, &st, sql, err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, pb);
@@ -427,8 +426,8 @@ static int rev_get(struct store *s, int64_t pb, const char *slug, int revno, str
 	} else if (rc == SQLITE_DONE) {
 		ret = revno > 0 ? tater_errf(err, TATER_ENOTFOUND,
 					     "playbook '%s' has no revision %d", slug, revno)
-				: tater_errf(err, TATER_ENOTFOUND,
-					     "playbook '%s' has no revisions", slug);
+				: tater_errf(err, TATER_ENOTFOUND, "playbook '%s' has no revisions",
+					     slug);
 	} else {
 		ret = store_sqlerr(s, "reading the revision", err);
 	}
@@ -457,6 +456,7 @@ int ir_revision_body(struct store *s, const char *slug, int revno, struct ir_bod
 static int check_slug_name(const char *slug, const char *name, const char *type,
 			   struct tater_err *err)
 {
+	struct tater_err local = {0};
 	struct ir_file f;
 	json_t *o;
 	char *text;
@@ -465,29 +465,25 @@ static int check_slug_name(const char *slug, const char *name, const char *type,
 	/* One set of rules for the command line, the forms and files: check the
 	 * fields as the file parser would, through a minimal file. */
 	o = json_pack("{s:s, s:s, s:s, s:s, s:[]}", "format", "tater-playbook/1", "slug",
-		      slug ? slug : "", "name", name ? name : "", "incident_type",
-		      type ? type : "", "phases");
+		      slug ? slug : "", "name", name ? name : "", "incident_type", type ? type : "",
+		      "phases");
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!text)
 		return tater_errf(err, TATER_EINVAL, "slug, name and type must be text");
-	ret = ir_file_parse(text, strlen(text), &f, err);
+	ret = ir_file_parse(text, strlen(text), &f, &local);
 	free(text);
-	if (ret == 0) {
+	if (ret == 0)
 		ir_file_free(&f);
-		return 0;
-	}
 	/* The empty phases always fail last: anything earlier is a field. */
-	if (strncmp(err ? err->msg : "", "phases", 6) == 0)
+	if (ret == 0 || strncmp(local.msg, "phases", 6) == 0)
 		return 0;
-	if (err)
-		err->code = TATER_EINVAL;
-	return TATER_EINVAL;
+	return tater_errf(err, TATER_EINVAL, "%s", local.msg);
 }
 
 int ir_playbook_create(struct store *s, const char *slug, const char *name,
-		       const char *incident_type, const struct ir_body *body,
-		       const char *summary, struct tater_err *err)
+		       const char *incident_type, const struct ir_body *body, const char *summary,
+		       struct tater_err *err)
 {
 	struct ir_file f;
 	int64_t id;
@@ -509,16 +505,16 @@ int ir_playbook_create(struct store *s, const char *slug, const char *name,
 	if ((ret = insert_playbook(s, &f, 0, store_actor(s), &id, err)) < 0 ||
 	    (ret = insert_revision(s, id, 1, body, summary ? summary : "created", store_actor(s),
 				   NULL, err)) < 0 ||
-	    (ret = activity_append(s, "playbook.create", slug, "ok", "revision 1 (draft)",
-				   err)) < 0) {
+	    (ret = activity_append(s, "playbook.create", slug, "ok", "revision 1 (draft)", err)) <
+		0) {
 		store_rollback(s);
 		return ret;
 	}
 	return store_commit(s, err);
 }
 
-int ir_playbook_copy(struct store *s, const char *from_slug, const char *new_slug,
-		     const char *name, struct tater_err *err)
+int ir_playbook_copy(struct store *s, const char *from_slug, const char *new_slug, const char *name,
+		     struct tater_err *err)
 {
 	struct ir_playbook p;
 	struct ir_body b;
@@ -551,8 +547,7 @@ static int refuse_builtin(const struct ir_playbook *p, struct tater_err *err)
 
 /* Add body as the next draft revision of p (inside the caller's transaction). */
 static int add_revision(struct store *s, const struct ir_playbook *p, const struct ir_body *body,
-			const char *summary, const char *action, int *revno,
-			struct tater_err *err)
+			const char *summary, const char *action, int *revno, struct tater_err *err)
 {
 	struct rev_row r;
 	char *dump, detail[300];
@@ -566,8 +561,8 @@ static int add_revision(struct store *s, const struct ir_playbook *p, const stru
 	free(r.body);
 	if (same)
 		return tater_errf(err, TATER_EINVAL,
-				  "nothing changed since revision %d of '%s'; nothing saved", r.revno,
-				  p->slug);
+				  "nothing changed since revision %d of '%s'; nothing saved",
+				  r.revno, p->slug);
 	if ((ret = insert_revision(s, p->id, r.revno + 1, body, summary, store_actor(s), NULL,
 				   err)) < 0)
 		return ret;
@@ -614,7 +609,7 @@ int ir_playbook_set_owner(struct store *s, const char *slug, const char *owner,
 	int ret;
 
 	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "change a playbook's owner", err)) <
-		    0 ||
+		0 ||
 	    (ret = ir_playbook_get(s, slug, &p, err)) < 0)
 		return ret;
 	if (owner && (strlen(owner) > 63 || !ir_text_ok(owner, 0)))
@@ -636,9 +631,12 @@ int ir_playbook_set_owner(struct store *s, const char *slug, const char *owner,
 	if ((ret = step_done(s, st, "saving the owner", err)) < 0)
 		goto fail;
 	snprintf(detail, sizeof(detail), "owner %s, review due %s",
-		 owner ? (*owner ? owner : "(none)") : p.owner[0] ? p.owner : "(none)",
-		 review_due ? (*review_due ? review_due : "(none)")
-			    : p.review_due[0] ? p.review_due : "(none)");
+		 owner	      ? (*owner ? owner : "(none)")
+		 : p.owner[0] ? p.owner
+			      : "(none)",
+		 review_due	   ? (*review_due ? review_due : "(none)")
+		 : p.review_due[0] ? p.review_due
+				   : "(none)");
 	if ((ret = activity_append(s, "playbook.owner", slug, "ok", detail, err)) < 0)
 		goto fail;
 	return store_commit(s, err);
@@ -647,8 +645,7 @@ fail:
 	return ret;
 }
 
-int ir_playbook_set_archived(struct store *s, const char *slug, int archived,
-			     struct tater_err *err)
+int ir_playbook_set_archived(struct store *s, const char *slug, int archived, struct tater_err *err)
 {
 	struct ir_playbook p;
 	sqlite3_stmt *st;
@@ -694,8 +691,9 @@ static int review(struct store *s, const char *slug, int revno, const char *verd
 	free(r.body);
 	snprintf(target, sizeof(target), "%s rev %d", slug, revno);
 	if (strcmp(r.status, "draft") != 0)
-		return tater_errf(err, TATER_EINVAL, "revision %d of '%s' is %s already, not a draft",
-				  revno, slug, r.status);
+		return tater_errf(err, TATER_EINVAL,
+				  "revision %d of '%s' is %s already, not a draft", revno, slug,
+				  r.status);
 	ret = store_role_require(s, STORE_ROLE_ADMIN,
 				 !strcmp(verdict, "approved") ? "approve a playbook revision"
 							      : "reject a playbook revision",
@@ -708,7 +706,7 @@ static int review(struct store *s, const char *slug, int revno, const char *verd
 	if (ret < 0) {
 		/* A refused review is worth a line in the audit trail. */
 		if (!is_readonly(s))
-			activity_append(s, action, target, "refused", err->msg, NULL);
+			activity_append(s, action, target, "refused", err ? err->msg : NULL, NULL);
 		return ret;
 	}
 	if (reason && (strlen(reason) > 255 || !ir_text_ok(reason, 0)))
@@ -914,8 +912,8 @@ int ir_alert_type_link(struct store *s, const char *detection_type, const char *
 	char *types[1] = {(char *)detection_type};
 	int ret;
 
-	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "link a playbook to alerts",
-				      err)) < 0 ||
+	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "link a playbook to alerts", err)) <
+		0 ||
 	    (ret = ir_playbook_get(s, slug, &p, err)) < 0)
 		return ret;
 	if (!detection_type || !*detection_type || strlen(detection_type) > 63 ||

@@ -22,11 +22,16 @@
 
 #define PEM_MAX (1 << 20)
 #define RENEW_MARGIN_MAX_MS (5 * 60 * 1000)
+#define REFUSED_MEMORY_MS (60 * 1000)
 
 struct token_slot {
 	char *token; /* sodium_malloc'd, NUL-terminated */
 	int64_t renew_at;
 	uint64_t gen;
+	/* A refused credential is remembered for a while: a scan's twenty collections then
+	 * report the one AADSTS answer instead of asking twenty times. */
+	struct tater_err refused;
+	int64_t refused_until;
 };
 
 struct source {
@@ -84,8 +89,7 @@ static int read_pem_file(const char *path, char **out, size_t *len, struct tater
 	if (fd < 0)
 		return tater_errf(err, TATER_EIO, "cannot open the certificate file %s: %s", path,
 				  strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    st.st_size > PEM_MAX) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > PEM_MAX) {
 		close(fd);
 		return tater_errf(err, TATER_EINVAL,
 				  "the certificate file %s is not a regular PEM file under 1 MiB",
@@ -192,6 +196,8 @@ static void slot_clear(struct token_slot *s)
 		sodium_free(s->token); /* wipes */
 	s->token = NULL;
 	s->renew_at = 0;
+	s->refused_until = 0;
+	tater_err_clear(&s->refused);
 }
 
 void auth_entra_forget(struct auth_entra *a)
@@ -261,8 +267,7 @@ static int token_form(struct auth_entra *a, const char *scope, char **form, size
 
 	*form = NULL;
 	*len = 0;
-	if (form_add(form, len, "client_id", a->client_id) ||
-	    form_add(form, len, "scope", scope) ||
+	if (form_add(form, len, "client_id", a->client_id) || form_add(form, len, "scope", scope) ||
 	    form_add(form, len, "grant_type", "client_credentials"))
 		goto nomem;
 	if (a->secret) {
@@ -336,14 +341,14 @@ static int fetch_token(struct auth_entra *a, struct http_client *c, enum endpoin
 	if (rc)
 		goto out;
 	struct http_request req = {
-		.method = "POST",
-		.url = a->token_url,
-		.body = form,
-		.body_len = form_len,
-		.content_type = "application/x-www-form-urlencoded",
-		.tenant = a->tenant,
-		.rate_class = RATE_DEFAULT,
-		.idempotent = 1, /* a token request can always be repeated */
+	    .method = "POST",
+	    .url = a->token_url,
+	    .body = form,
+	    .body_len = form_len,
+	    .content_type = "application/x-www-form-urlencoded",
+	    .tenant = a->tenant,
+	    .rate_class = RATE_DEFAULT,
+	    .idempotent = 1, /* a token request can always be repeated */
 	};
 	a->stats.token_requests++;
 	rc = http_request(c, &req, &resp, err);
@@ -356,6 +361,10 @@ static int fetch_token(struct auth_entra *a, struct http_client *c, enum endpoin
 			err->code = rc;
 		tater_err_prefix(err, "Entra ID sign-in to tenant %s for %s failed", a->tenant,
 				 endpoints_api_name(api));
+		if (rc == TATER_EAUTH && err) {
+			slot->refused = *err;
+			slot->refused_until = rate_now_ms() + REFUSED_MEMORY_MS;
+		}
 		goto out;
 	}
 	root = json_loadb(resp.body ? resp.body : "", resp.body_len, 0, NULL);
@@ -408,6 +417,11 @@ int auth_entra_token(struct auth_entra *a, struct http_client *c, enum endpoints
 	if (api <= ENDPOINTS_LOGIN || api >= ENDPOINTS_NAPIS)
 		return tater_errf(err, TATER_EINVAL, "no token for that API");
 	slot = &a->slot[api];
+	if (!slot->token && rate_now_ms() < slot->refused_until) {
+		if (err)
+			*err = slot->refused;
+		return TATER_EAUTH;
+	}
 	if (slot->token && rate_now_ms() < slot->renew_at) {
 		a->stats.cache_hits++;
 		*token = slot->token;

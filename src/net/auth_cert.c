@@ -42,8 +42,7 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 }
 
 /* Read the first certificate and the private key from pem and check they belong together. */
-static int load_pem(const char *pem, size_t len, X509 **cert, EVP_PKEY **key,
-		    struct tater_err *err)
+static int load_pem(const char *pem, size_t len, X509 **cert, EVP_PKEY **key, struct tater_err *err)
 {
 	char why[256];
 	BIO *b;
@@ -134,8 +133,7 @@ static int cert_x5t(X509 *cert, char *out, size_t outlen, struct tater_err *err)
 	return 0;
 }
 
-int auth_cert_x5t(const char *pem, size_t pem_len, char *out, size_t outlen,
-		  struct tater_err *err)
+int auth_cert_x5t(const char *pem, size_t pem_len, char *out, size_t outlen, struct tater_err *err)
 {
 	X509 *cert;
 	int rc = load_pem(pem, pem_len ? pem_len : (pem ? strlen(pem) : 0), &cert, NULL, err);
@@ -155,10 +153,9 @@ static void guid(char out[37])
 	randombytes_buf(u, sizeof(u));
 	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40);
 	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80);
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
-		 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-		 u[14], u[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+		 u[13], u[14], u[15]);
 }
 
 /* base64url of a string, malloc'd. */
@@ -173,8 +170,8 @@ static char *b64url_str(const char *s, size_t len)
 	return out;
 }
 
-int auth_client_assertion(const char *pem, size_t pem_len, const char *client_id,
-			  const char *aud, time_t now, char **jwt, struct tater_err *err)
+int auth_client_assertion(const char *pem, size_t pem_len, const char *client_id, const char *aud,
+			  time_t now, char **jwt, struct tater_err *err)
 {
 	char x5t[64], jti[37], why[256], *hdr_json = NULL, *claims_json = NULL;
 	char *hdr_b64 = NULL, *claims_b64 = NULL, *input = NULL, *sig_b64 = NULL;
@@ -188,8 +185,9 @@ int auth_client_assertion(const char *pem, size_t pem_len, const char *client_id
 
 	*jwt = NULL;
 	if (!client_id || !aud)
-		return tater_errf(err, TATER_EINVAL, "a client assertion needs a client id and an "
-						     "audience");
+		return tater_errf(err, TATER_EINVAL,
+				  "a client assertion needs a client id and an "
+				  "audience");
 	if (sodium_init() < 0)
 		return tater_errf(err, TATER_ECRYPTO, "libsodium failed to initialise");
 	rc = load_pem(pem, pem_len ? pem_len : (pem ? strlen(pem) : 0), &cert, &key, err);

@@ -15,14 +15,14 @@ struct preset {
 };
 
 static const struct preset presets[] = {
-	{"public", "https://login.microsoftonline.com", "https://graph.microsoft.com",
-	 "https://management.azure.com", "https://outlook.office365.com"},
-	{"gcchigh", "https://login.microsoftonline.us", "https://graph.microsoft.us",
-	 "https://management.usgovcloudapi.net", "https://outlook.office365.us"},
-	{"dod", "https://login.microsoftonline.us", "https://dod-graph.microsoft.us",
-	 "https://management.usgovcloudapi.net", "https://webmail.apps.mil"},
-	{"china", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn",
-	 "https://management.chinacloudapi.cn", "https://partner.outlook.cn"},
+    {"public", "https://login.microsoftonline.com", "https://graph.microsoft.com",
+     "https://management.azure.com", "https://outlook.office365.com"},
+    {"gcchigh", "https://login.microsoftonline.us", "https://graph.microsoft.us",
+     "https://management.usgovcloudapi.net", "https://outlook.office365.us"},
+    {"dod", "https://login.microsoftonline.us", "https://dod-graph.microsoft.us",
+     "https://management.usgovcloudapi.net", "https://webmail.apps.mil"},
+    {"china", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn",
+     "https://management.chinacloudapi.cn", "https://partner.outlook.cn"},
 };
 
 static const struct preset *find_preset(const char *cloud)
@@ -69,7 +69,8 @@ int endpoints_preset(const char *cloud, struct endpoints *out, struct tater_err 
 
 	if (!p)
 		return tater_errf(err, TATER_EINVAL,
-				  "unknown cloud \"%.32s\": use public, gcchigh, dod or china", cloud);
+				  "unknown cloud \"%.32s\": use public, gcchigh, dod or china",
+				  cloud);
 	memset(out, 0, sizeof(*out));
 	snprintf(out->cloud, sizeof(out->cloud), "%s", p->name);
 	set_base(out->base[ENDPOINTS_LOGIN], p->login);
@@ -143,11 +144,16 @@ char *endpoints_token_url(const struct endpoints *ep, const char *tenant)
 const char *endpoints_api_name(enum endpoints_api api)
 {
 	switch (api) {
-	case ENDPOINTS_LOGIN: return "login";
-	case ENDPOINTS_GRAPH: return "Graph";
-	case ENDPOINTS_ARM: return "ARM";
-	case ENDPOINTS_EXCHANGE: return "Exchange";
-	case ENDPOINTS_NAPIS: break;
+	case ENDPOINTS_LOGIN:
+		return "login";
+	case ENDPOINTS_GRAPH:
+		return "Graph";
+	case ENDPOINTS_ARM:
+		return "ARM";
+	case ENDPOINTS_EXCHANGE:
+		return "Exchange";
+	case ENDPOINTS_NAPIS:
+		break;
 	}
 	return "unknown";
 }

@@ -208,9 +208,12 @@ static int same_origin(const struct job *j, const char *url)
 static int status_code(long status)
 {
 	switch (status) {
-	case 401: return TATER_EAUTH;
-	case 403: return TATER_EPERM;
-	case 404: return TATER_ENOTFOUND;
+	case 401:
+		return TATER_EAUTH;
+	case 403:
+		return TATER_EPERM;
+	case 404:
+		return TATER_ENOTFOUND;
 	}
 	return TATER_EHTTP;
 }
@@ -299,10 +302,9 @@ static int job_new(struct http_client *c, const struct http_request *req, struct
 	j->cls_req = req->rate_class;
 	j->cost_req = req->cost;
 	j->auth = req->auth;
-	j->idempotent = req->idempotent || (j->method && (!strcmp(j->method, "GET") ||
-							  !strcmp(j->method, "HEAD") ||
-							  !strcmp(j->method, "PUT") ||
-							  !strcmp(j->method, "DELETE")));
+	j->idempotent = req->idempotent ||
+			(j->method && (!strcmp(j->method, "GET") || !strcmp(j->method, "HEAD") ||
+				       !strcmp(j->method, "PUT") || !strcmp(j->method, "DELETE")));
 	if (!j->method || !j->tenant)
 		goto nomem;
 	j->origin = url_origin(req->url);
@@ -335,8 +337,8 @@ static int job_new(struct http_client *c, const struct http_request *req, struct
 			goto nomem;
 		memcpy(j->body, req->body, j->body_len);
 		j->body[j->body_len] = '\0';
-		j->content_type = strdup(req->content_type ? req->content_type
-							   : "application/json");
+		j->content_type =
+		    strdup(req->content_type ? req->content_type : "application/json");
 		if (!j->content_type)
 			goto nomem;
 	}
@@ -395,7 +397,7 @@ static void job_finish(struct job *j, int rc)
 }
 
 static int job_failf(struct job *j, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int job_failf(struct job *j, int rc, const char *fmt, ...)
 {
@@ -646,8 +648,9 @@ static void job_retry(struct job *j, long wait_ms, int rc, const char *why)
 			     : http_backoff_ms(j->attempt, c->cfg.backoff_base_ms,
 					       c->cfg.backoff_cap_ms, randombytes_random());
 	if (now + delay - j->page_start > c->cfg.retry_budget_ms) {
-		job_failf(j, rc, "%s (gave up: waiting %.1f s more would pass the %ld s retry "
-				 "budget: %s %s)",
+		job_failf(j, rc,
+			  "%s (gave up: waiting %.1f s more would pass the %ld s retry "
+			  "budget: %s %s)",
 			  why, delay / 1000.0, c->cfg.retry_budget_ms / 1000, j->method, where);
 		return;
 	}
@@ -724,11 +727,11 @@ static void job_done(struct job *j, CURLcode res)
 			j->info.throttled++;
 			/* The whole class is over its limit, not just this request: hold it. */
 			rate_hold(j->lim, rate_now_ms() +
-						  (ra_ms >= 0 ? ra_ms
-							      : http_backoff_ms(j->attempt,
-										c->cfg.backoff_base_ms,
-										c->cfg.backoff_cap_ms,
-										randombytes_random())));
+					      (ra_ms >= 0 ? ra_ms
+							  : http_backoff_ms(j->attempt,
+									    c->cfg.backoff_base_ms,
+									    c->cfg.backoff_cap_ms,
+									    randombytes_random())));
 		} else {
 			c->stats.unavailable++;
 		}
@@ -750,8 +753,8 @@ static uint64_t url_hash(const char *url)
 {
 	uint64_t h;
 
-	crypto_generichash((unsigned char *)&h, sizeof(h), (const unsigned char *)url,
-			   strlen(url), NULL, 0);
+	crypto_generichash((unsigned char *)&h, sizeof(h), (const unsigned char *)url, strlen(url),
+			   NULL, 0);
 	return h;
 }
 

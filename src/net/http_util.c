@@ -106,14 +106,31 @@ long http_backoff_ms(int attempt, long base_ms, long cap_ms, uint32_t rnd)
 static int param_is_secret(const char *name, size_t len)
 {
 	static const char *const exact[] = {
-		"token", "sig", "signature", "code", "key", "apikey", "api_key", "api-key",
-		"access_token", "refresh_token", "id_token", "client_secret", "assertion",
-		"client_assertion", "password", "pwd", "pass", "secret", "x-amz-signature",
-		"x-amz-credential", "x-amz-security-token", "subscription-key",
+	    "token",
+	    "sig",
+	    "signature",
+	    "code",
+	    "key",
+	    "apikey",
+	    "api_key",
+	    "api-key",
+	    "access_token",
+	    "refresh_token",
+	    "id_token",
+	    "client_secret",
+	    "assertion",
+	    "client_assertion",
+	    "password",
+	    "pwd",
+	    "pass",
+	    "secret",
+	    "x-amz-signature",
+	    "x-amz-credential",
+	    "x-amz-security-token",
+	    "subscription-key",
 	};
 	static const char *const paging[] = {
-		"$skiptoken", "skiptoken", "pagetoken", "nexttoken", "continuationtoken",
-		"$skipToken",
+	    "$skiptoken", "skiptoken", "pagetoken", "nexttoken", "continuationtoken", "$skipToken",
 	};
 	char lower[64];
 

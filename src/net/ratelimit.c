@@ -44,7 +44,7 @@ struct rate_registry {
 		struct tenant_size *next;
 		char *tenant;
 		long users;
-	} *sizes;
+	} * sizes;
 };
 
 int64_t rate_now_ms(void)
@@ -88,9 +88,9 @@ int rate_registry_new(const struct rate_config *cfg, struct rate_registry **out,
 	for (int i = RATE_DEFAULT; i < RATE_NCLASSES; i++) {
 		struct rate_spec *s = &r->cfg.spec[i];
 
-		if (s->kind != RATE_NONE && (s->capacity <= 0 ||
-					     (s->kind == RATE_WINDOW && s->window_ms <= 0) ||
-					     (s->kind == RATE_BUCKET && s->refill_per_s <= 0))) {
+		if (s->kind != RATE_NONE &&
+		    (s->capacity <= 0 || (s->kind == RATE_WINDOW && s->window_ms <= 0) ||
+		     (s->kind == RATE_BUCKET && s->refill_per_s <= 0))) {
 			free(r);
 			return tater_errf(err, TATER_EINVAL,
 					  "rate limit for %s needs a positive budget and period",
@@ -482,14 +482,22 @@ double rate_cost(enum rate_class cls, const char *url)
 const char *rate_class_name(enum rate_class cls)
 {
 	switch (cls) {
-	case RATE_AUTO: return "auto";
-	case RATE_DEFAULT: return "default";
-	case RATE_GRAPH_IDENTITY: return "graph-identity";
-	case RATE_GRAPH_CA_IP: return "graph-ca-ip";
-	case RATE_GRAPH_AUDIT: return "graph-audit";
-	case RATE_ARM_READ: return "arm-read";
-	case RATE_ARM_WRITE: return "arm-write";
-	case RATE_NCLASSES: break;
+	case RATE_AUTO:
+		return "auto";
+	case RATE_DEFAULT:
+		return "default";
+	case RATE_GRAPH_IDENTITY:
+		return "graph-identity";
+	case RATE_GRAPH_CA_IP:
+		return "graph-ca-ip";
+	case RATE_GRAPH_AUDIT:
+		return "graph-audit";
+	case RATE_ARM_READ:
+		return "arm-read";
+	case RATE_ARM_WRITE:
+		return "arm-write";
+	case RATE_NCLASSES:
+		break;
 	}
 	return "unknown";
 }

@@ -17,31 +17,31 @@ struct rep {
 };
 
 static const char html_head[] =
-	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	/* Nothing may load: the file is the whole report. */
-	"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	"style-src 'unsafe-inline'\">\n"
-	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    /* Nothing may load: the file is the whole report. */
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+    "style-src 'unsafe-inline'\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
 
 static const char html_style[] =
-	"<style>\n"
-	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;"
-	"max-width:72em;padding:0 1em;color:#1b1f24;line-height:1.45}\n"
-	"h1{font-size:1.6em;border-bottom:2px solid #1b1f24;padding-bottom:.3em}\n"
-	"h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #ccd;padding-bottom:.2em}\n"
-	"h3{font-size:1.05em;margin-top:1.2em}\n"
-	"table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em}\n"
-	"th,td{border:1px solid #ccd;padding:.3em .5em;text-align:left;vertical-align:top}\n"
-	"th{background:#eef0f4}\n"
-	"tr:nth-child(even) td{background:#f8f9fb}\n"
-	".done{color:#116329}.skipped{color:#6e7781}.blocked{color:#a40e26;font-weight:600}"
-	".todo{color:#7d4e00}\n"
-	".lessons{white-space:normal;border-left:4px solid #1b1f24;padding:.4em 1em;"
-	"background:#f8f9fb}\n"
-	"footer{margin-top:3em;font-size:.8em;color:#6e7781}\n"
-	"@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}"
-	"tr{page-break-inside:avoid}}\n"
-	"</style>\n";
+    "<style>\n"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;"
+    "max-width:72em;padding:0 1em;color:#1b1f24;line-height:1.45}\n"
+    "h1{font-size:1.6em;border-bottom:2px solid #1b1f24;padding-bottom:.3em}\n"
+    "h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #ccd;padding-bottom:.2em}\n"
+    "h3{font-size:1.05em;margin-top:1.2em}\n"
+    "table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em}\n"
+    "th,td{border:1px solid #ccd;padding:.3em .5em;text-align:left;vertical-align:top}\n"
+    "th{background:#eef0f4}\n"
+    "tr:nth-child(even) td{background:#f8f9fb}\n"
+    ".done{color:#116329}.skipped{color:#6e7781}.blocked{color:#a40e26;font-weight:600}"
+    ".todo{color:#7d4e00}\n"
+    ".lessons{white-space:normal;border-left:4px solid #1b1f24;padding:.4em 1em;"
+    "background:#f8f9fb}\n"
+    "footer{margin-top:3em;font-size:.8em;color:#6e7781}\n"
+    "@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}"
+    "tr{page-break-inside:avoid}}\n"
+    "</style>\n";
 
 static void heading(struct rep *r, int level, const char *own, const char *untrusted)
 {
@@ -150,8 +150,8 @@ static void where_of(const struct ir_event *e, char *buf, size_t n)
 static const char *what_of(const char *kind)
 {
 	static const char *const map[][2] = {
-		{"activate", "Activated"},   {"status", "Step marked"}, {"assign", "Assigned to"},
-		{"finding", "Finding"},      {"decision", "Decision"},  {"close", "Closed"},
+	    {"activate", "Activated"}, {"status", "Step marked"}, {"assign", "Assigned to"},
+	    {"finding", "Finding"},    {"decision", "Decision"},  {"close", "Closed"},
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -254,13 +254,11 @@ int report_incident(struct store *s, int64_t id, enum report_format fmt, char **
 	fact(&r, "Opened", buf);
 	ir_duration(inc.time_to_contain_s, d, sizeof(d));
 	when(inc.contained_at, t1, sizeof(t1));
-	snprintf(buf, sizeof(buf), inc.contained_at[0] ? "%s (at %s)" : "not contained yet",
-		 d, t1);
+	snprintf(buf, sizeof(buf), inc.contained_at[0] ? "%s (at %s)" : "not contained yet", d, t1);
 	fact(&r, "Time to contain", buf);
 	ir_duration(inc.time_to_recover_s, d, sizeof(d));
 	when(inc.recovered_at, t1, sizeof(t1));
-	snprintf(buf, sizeof(buf), inc.recovered_at[0] ? "%s (at %s)" : "not recovered yet",
-		 d, t1);
+	snprintf(buf, sizeof(buf), inc.recovered_at[0] ? "%s (at %s)" : "not recovered yet", d, t1);
 	fact(&r, "Time to recover", buf);
 	when(inc.closed_at, t1, sizeof(t1));
 	fact(&r, "Closed", inc.closed_at[0] ? t1 : "still open");
@@ -372,7 +370,8 @@ int report_incident(struct store *s, int64_t id, enum report_format fmt, char **
 		store_now(now);
 		when(now, t1, sizeof(t1));
 		if (fmt == REPORT_HTML)
-			rb_printf(&r.b, "<footer>Written by tater %s at %s.</footer>\n</body>\n</html>\n",
+			rb_printf(&r.b,
+				  "<footer>Written by tater %s at %s.</footer>\n</body>\n</html>\n",
 				  TATER_VERSION, t1);
 		else
 			rb_printf(&r.b, "\n---\nWritten by tater %s at %s.\n", TATER_VERSION, t1);

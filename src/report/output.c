@@ -67,12 +67,13 @@ void rb_printf(struct rbuf *b, const char *fmt, ...)
  * emphasis, code, tables or raw HTML are escaped, so text stays text. */
 static void escape_line(struct rbuf *b, enum report_format fmt, const char *s)
 {
-	for (; *s; s++) {
+	for (const char *start = s; *s; s++) {
 		char c = *s;
 
 		switch (c) {
 		case '&':
-			rb_put(b, "&amp;");
+			/* Markdown shows a lone & as is; HTML needs the entity. */
+			rb_put(b, fmt == REPORT_HTML ? "&amp;" : "&");
 			continue;
 		case '<':
 			rb_put(b, "&lt;");
@@ -91,7 +92,8 @@ static void escape_line(struct rbuf *b, enum report_format fmt, const char *s)
 			else
 				rb_putn(b, s, 1);
 		} else {
-			if (strchr("\\`*_[]|#", c))
+			/* '#' makes a heading only at the start of a line. */
+			if (strchr("\\`*_[]|", c) || (c == '#' && s == start))
 				rb_putn(b, "\\", 1);
 			rb_putn(b, s, 1);
 		}
@@ -164,7 +166,8 @@ int report_write_file(const char *path, const char *data, size_t len, struct tat
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			ret = tater_errf(err, TATER_EIO, "cannot write %s: %s", tmp, strerror(errno));
+			ret =
+			    tater_errf(err, TATER_EIO, "cannot write %s: %s", tmp, strerror(errno));
 			goto out;
 		}
 		off += (size_t)n;

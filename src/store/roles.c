@@ -32,8 +32,7 @@ int store_role_parse(const char *name, enum store_role *out, struct tater_err *e
 }
 
 /* The roles row of user: 1 found (role in *out), 0 none, < 0 error. */
-static int role_row(struct store *s, const char *user, enum store_role *out,
-		    struct tater_err *err)
+static int role_row(struct store *s, const char *user, enum store_role *out, struct tater_err *err)
 {
 	sqlite3_stmt *st;
 	int rc, ret = 0;
@@ -120,8 +119,7 @@ static int other_admin_exists(struct store *s, const char *user, struct tater_er
 	return found;
 }
 
-int store_role_set(struct store *s, const char *user, enum store_role role,
-		   struct tater_err *err)
+int store_role_set(struct store *s, const char *user, enum store_role role, struct tater_err *err)
 {
 	enum store_role before;
 	sqlite3_stmt *st = NULL;
@@ -141,16 +139,18 @@ int store_role_set(struct store *s, const char *user, enum store_role role,
 		if ((ret = other_admin_exists(s, user, err)) < 0)
 			goto fail;
 		if (ret == 0) {
-			ret = tater_errf(err, TATER_EPERM,
-					 "%s is the only admin; make someone else admin first", user);
+			ret =
+			    tater_errf(err, TATER_EPERM,
+				       "%s is the only admin; make someone else admin first", user);
 			goto fail;
 		}
 	}
 	store_now(now);
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR REPLACE INTO roles (os_user, role, granted_by, granted_at)"
-			       " VALUES (?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		s->db,
+		"INSERT OR REPLACE INTO roles (os_user, role, granted_by, granted_at)"
+		" VALUES (?, ?, ?, ?)",
+		-1, &st, NULL) != SQLITE_OK) {
 		ret = store_sqlerr(s, "saving the role", err);
 		goto fail;
 	}

@@ -20,21 +20,10 @@
 #include "simproc.h"
 #include "testutil.h"
 
-/* tater-sim's default credentials (tater-sim --help). */
-#ifndef SIM_TENANT
-#define SIM_TENANT "00000000-0000-4000-8000-000000000001"
-#endif
-#ifndef SIM_CLIENT_ID
-#define SIM_CLIENT_ID "11111111-1111-4111-8111-111111111111"
-#endif
-#ifndef SIM_SECRET
-#define SIM_SECRET "sim-secret"
-#endif
-
 /* ---- a throwaway self-signed certificate ------------------------------------------------ */
 
 struct cert {
-	char *pem;      /* certificate + private key */
+	char *pem;	/* certificate + private key */
 	char *cert_pem; /* certificate alone */
 	X509 *x509;
 };
@@ -129,7 +118,8 @@ static void test_x5t_is_sha1_of_der(void **state)
 
 static void test_assertion_shape_and_signature(void **state)
 {
-	const char *aud = "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token";
+	const char *aud =
+	    "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token";
 	const char *cid = "11111111-1111-4111-8111-111111111111";
 	struct tater_err err = {0};
 	struct cert c;
@@ -171,24 +161,21 @@ static void test_assertion_shape_and_signature(void **state)
 					   &siglen, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
 			 0);
 	md = EVP_MD_CTX_new();
-	assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL,
-					      X509_get0_pubkey(c.x509)),
-			 1);
-	assert_int_equal(EVP_DigestVerify(md, sig, siglen, (const unsigned char *)jwt,
-					  (size_t)(dot2 - jwt)),
-			 1);
+	assert_int_equal(
+	    EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, X509_get0_pubkey(c.x509)), 1);
+	assert_int_equal(
+	    EVP_DigestVerify(md, sig, siglen, (const unsigned char *)jwt, (size_t)(dot2 - jwt)), 1);
 	/* And not over anything else. */
 	jwt[5] ^= 1;
-	assert_int_not_equal(EVP_DigestVerify(md, sig, siglen, (const unsigned char *)jwt,
-					      (size_t)(dot2 - jwt)),
-			     1);
+	assert_int_not_equal(
+	    EVP_DigestVerify(md, sig, siglen, (const unsigned char *)jwt, (size_t)(dot2 - jwt)), 1);
 	EVP_MD_CTX_free(md);
 
 	/* Two assertions never share a jti: Entra ID refuses replays. */
 	char *jwt2 = NULL;
 	assert_int_equal(auth_client_assertion(c.pem, 0, cid, aud, now, &jwt2, &err), 0);
-	json_t *claims2 = b64_json(strchr(jwt2, '.') + 1,
-				   (size_t)(strrchr(jwt2, '.') - strchr(jwt2, '.') - 1));
+	json_t *claims2 =
+	    b64_json(strchr(jwt2, '.') + 1, (size_t)(strrchr(jwt2, '.') - strchr(jwt2, '.') - 1));
 	assert_string_not_equal(json_string_value(json_object_get(claims2, "jti")), jti);
 	json_decref(claims2);
 	free(jwt2);
@@ -209,8 +196,8 @@ static void test_bad_pem_is_explained(void **state)
 	make_cert(&other, NULL);
 	/* A key that is not the certificate's. */
 	assert_non_null(strstr(other.pem, "-----BEGIN PRIVATE KEY"));
-	assert_true(asprintf(&mixed, "%s%s", a.cert_pem,
-			     strstr(other.pem, "-----BEGIN PRIVATE KEY")) > 0);
+	assert_true(
+	    asprintf(&mixed, "%s%s", a.cert_pem, strstr(other.pem, "-----BEGIN PRIVATE KEY")) > 0);
 	assert_int_equal(auth_client_assertion(mixed, 0, "c", "a", 0, &jwt, &err), TATER_EINVAL);
 	assert_non_null(strstr(err.msg, "does not belong"));
 	assert_null(jwt);
@@ -223,8 +210,7 @@ static void test_bad_pem_is_explained(void **state)
 	assert_int_equal(auth_client_assertion(a.cert_pem, 0, "c", "a", 0, &jwt, &err),
 			 TATER_EFORMAT);
 	/* Not PEM at all. */
-	assert_int_equal(auth_client_assertion("hello", 0, "c", "a", 0, &jwt, &err),
-			 TATER_EFORMAT);
+	assert_int_equal(auth_client_assertion("hello", 0, "c", "a", 0, &jwt, &err), TATER_EFORMAT);
 	assert_non_null(strstr(err.msg, "CERTIFICATE"));
 	free_cert(&a);
 	free_cert(&b);
@@ -236,10 +222,10 @@ static void test_config_checks(void **state)
 	struct auth_entra *a = NULL;
 	struct tater_err err = {0};
 	struct auth_entra_config cfg = {
-		.tenant = "contoso.onmicrosoft.com",
-		.client_id = "11111111-1111-4111-8111-111111111111",
-		.client_secret = "s3cr3t-value",
-		.ep = &ep,
+	    .tenant = "contoso.onmicrosoft.com",
+	    .client_id = "11111111-1111-4111-8111-111111111111",
+	    .client_secret = "s3cr3t-value",
+	    .ep = &ep,
 	};
 
 	assert_int_equal(endpoints_preset("public", &ep, &err), 0);
@@ -258,7 +244,6 @@ static void test_config_checks(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/cert.pem"));
 }
 
-
 /* ---- against tater-sim ------------------------------------------------------------------ */
 
 struct fixture {
@@ -268,6 +253,9 @@ struct fixture {
 	struct auth_entra *a;
 };
 
+/* The fixture of the running test, stopped by teardown() even when an assertion fails. */
+static struct fixture *live;
+
 static void up(struct fixture *f, const char *const *flags, const char *secret, const char *pem)
 {
 	struct tater_err err = {0};
@@ -275,23 +263,24 @@ static void up(struct fixture *f, const char *const *flags, const char *secret, 
 
 	memset(f, 0, sizeof(*f));
 	f->sim = simproc_start(flags);
-	assert_non_null(f->sim);
+	live = f;
 	assert_int_equal(endpoints_custom(simproc_url(f->sim), "public", &f->ep, &err), 0);
 	http_config_defaults(&cfg);
 	cfg.backoff_base_ms = 50;
 	assert_int_equal(http_client_new(&cfg, &f->c, &err), 0);
 	struct auth_entra_config ac = {
-		.tenant = SIM_TENANT,
-		.client_id = SIM_CLIENT_ID,
-		.client_secret = pem ? NULL : secret,
-		.cert_pem = pem,
-		.ep = &f->ep,
+	    .tenant = SIMPROC_TENANT,
+	    .client_id = SIMPROC_CLIENT_ID,
+	    .client_secret = pem ? NULL : secret,
+	    .cert_pem = pem,
+	    .ep = &f->ep,
 	};
 	assert_int_equal(auth_entra_new(&ac, &f->a, &err), 0);
 }
 
 static void down(struct fixture *f)
 {
+	live = NULL;
 	auth_entra_free(f->a);
 	http_client_free(f->c);
 	simproc_stop(f->sim);
@@ -314,14 +303,14 @@ static void test_secret_one_token_for_many_calls(void **state)
 	struct auth_stats as;
 	struct tater_err err = {0};
 
-	up(&f, NULL, SIM_SECRET, NULL);
+	up(&f, NULL, SIMPROC_SECRET, NULL);
 	for (int i = 0; i < 10; i++)
 		assert_int_equal(call(&f, ENDPOINTS_GRAPH, "/v1.0/organization", &err), 0);
 	/* Concurrent collections share the same cached token too. */
 	for (int i = 0; i < 5; i++) {
 		char *u = endpoints_url(&f.ep, ENDPOINTS_GRAPH, "/v1.0/domains");
-		struct http_paged p = {.req = {.url = u,
-					       .auth = auth_entra_source(f.a, ENDPOINTS_GRAPH)}};
+		struct http_paged p = {
+		    .req = {.url = u, .auth = auth_entra_source(f.a, ENDPOINTS_GRAPH)}};
 		assert_int_equal(http_multi_add_paged(f.c, &p, &err), 0);
 		free(u);
 	}
@@ -347,9 +336,19 @@ static void test_bad_secret_shows_aadsts(void **state)
 	/* What the login service said reaches the person, the secret does not. */
 	assert_non_null(strstr(err.msg, "AADSTS7000215"));
 	assert_non_null(strstr(err.msg, "invalid_client"));
-	assert_non_null(strstr(err.msg, SIM_TENANT));
+	assert_non_null(strstr(err.msg, SIMPROC_TENANT));
 	assert_null(strstr(err.msg, "Not-The-Secret"));
 	assert_null(strstr(err.msg, "Trace ID"));
+	/* A scan's other collections get the same answer without asking again. */
+	for (int i = 0; i < 5; i++) {
+		char *u = endpoints_url(&f.ep, ENDPOINTS_GRAPH, "/v1.0/domains");
+		struct http_paged p = {
+		    .req = {.url = u, .auth = auth_entra_source(f.a, ENDPOINTS_GRAPH)}};
+		assert_int_equal(http_multi_add_paged(f.c, &p, &err), 0);
+		free(u);
+	}
+	assert_int_equal(http_multi_run(f.c, &err), TATER_EAUTH);
+	assert_non_null(strstr(err.msg, "AADSTS7000215"));
 	auth_entra_stats(f.a, &as);
 	assert_int_equal(as.token_requests, 1); /* a refused credential is not retried */
 	down(&f);
@@ -363,7 +362,7 @@ static void test_renewal_before_expiry(void **state)
 	struct http_stats st;
 	struct tater_err err = {0};
 
-	up(&f, flags, SIM_SECRET, NULL);
+	up(&f, flags, SIMPROC_SECRET, NULL);
 	assert_int_equal(call(&f, ENDPOINTS_GRAPH, "/v1.0/organization", &err), 0);
 	assert_int_equal(call(&f, ENDPOINTS_GRAPH, "/v1.0/organization", &err), 0);
 	auth_entra_stats(f.a, &as);
@@ -386,7 +385,7 @@ static void test_renewal_on_early_expiry(void **state)
 	struct http_stats st;
 	struct tater_err err = {0};
 
-	up(&f, flags, SIM_SECRET, NULL);
+	up(&f, flags, SIMPROC_SECRET, NULL);
 	assert_int_equal(call(&f, ENDPOINTS_GRAPH, "/v1.0/organization", &err), 0);
 	usleep(1300 * 1000);
 	/* The token said an hour but died after a second: one 401, one renewal, success. */
@@ -418,8 +417,8 @@ static void test_certificate_sign_in(void **state)
 	assert_int_equal(as.token_requests, 2);
 	auth_entra_free(f.a);
 	/* A certificate the app does not know: the service's AADSTS text comes back. */
-	struct auth_entra_config ac = {.tenant = SIM_TENANT,
-				       .client_id = SIM_CLIENT_ID,
+	struct auth_entra_config ac = {.tenant = SIMPROC_TENANT,
+				       .client_id = SIMPROC_CLIENT_ID,
 				       .cert_pem = other.pem,
 				       .ep = &f.ep};
 	assert_int_equal(auth_entra_new(&ac, &f.a, &err), 0);
@@ -433,18 +432,25 @@ static void test_certificate_sign_in(void **state)
 	free(dir);
 }
 
+static int teardown(void **state)
+{
+	if (live)
+		down(live);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_x5t_is_sha1_of_der),
-		cmocka_unit_test(test_assertion_shape_and_signature),
-		cmocka_unit_test(test_bad_pem_is_explained),
-		cmocka_unit_test(test_config_checks),
-		cmocka_unit_test(test_secret_one_token_for_many_calls),
-		cmocka_unit_test(test_bad_secret_shows_aadsts),
-		cmocka_unit_test(test_renewal_before_expiry),
-		cmocka_unit_test(test_renewal_on_early_expiry),
-		cmocka_unit_test(test_certificate_sign_in),
+	    cmocka_unit_test(test_x5t_is_sha1_of_der),
+	    cmocka_unit_test(test_assertion_shape_and_signature),
+	    cmocka_unit_test(test_bad_pem_is_explained),
+	    cmocka_unit_test(test_config_checks),
+	    cmocka_unit_test_teardown(test_secret_one_token_for_many_calls, teardown),
+	    cmocka_unit_test_teardown(test_bad_secret_shows_aadsts, teardown),
+	    cmocka_unit_test_teardown(test_renewal_before_expiry, teardown),
+	    cmocka_unit_test_teardown(test_renewal_on_early_expiry, teardown),
+	    cmocka_unit_test_teardown(test_certificate_sign_in, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,27 +15,26 @@
 #include "tater/catalog.h"
 #include "testutil.h"
 
-static const char good[] =
-	"-- id: test.sample\n"
-	"-- title: A sample control\n"
-	"-- severity: high\n"
-	"-- area: Entra ID\n"
-	"-- group: Identity\n"
-	"-- cis-m365: 5.2.2.3, 5.2.2.2\n"
-	"-- scuba: MS.AAD.1.1v1\n"
-	"-- nist-800-53: AC-17, IA-2(1)\n"
-	"-- iso-27001: A.8.5\n"
-	"-- soc2: CC6.1\n"
-	"-- sources: graph.conditionalAccessPolicies, graph.subscribedSkus\n"
-	"-- remediation: none\n"
-	"-- description: First line of the description\n"
-	"--   and its continuation.\n"
-	"--\n"
-	"--   A second paragraph.\n"
-	"-- rationale: Why.\n"
-	"\n"
-	"-- a comment of the check, after the blank line\n"
-	"SELECT 'pass' AS status, 'fine' AS reason, NULL AS evidence;\n";
+static const char good[] = "-- id: test.sample\n"
+			   "-- title: A sample control\n"
+			   "-- severity: high\n"
+			   "-- area: Entra ID\n"
+			   "-- group: Identity\n"
+			   "-- cis-m365: 5.2.2.3, 5.2.2.2\n"
+			   "-- scuba: MS.AAD.1.1v1\n"
+			   "-- nist-800-53: AC-17, IA-2(1)\n"
+			   "-- iso-27001: A.8.5\n"
+			   "-- soc2: CC6.1\n"
+			   "-- sources: graph.conditionalAccessPolicies, graph.subscribedSkus\n"
+			   "-- remediation: none\n"
+			   "-- description: First line of the description\n"
+			   "--   and its continuation.\n"
+			   "--\n"
+			   "--   A second paragraph.\n"
+			   "-- rationale: Why.\n"
+			   "\n"
+			   "-- a comment of the check, after the blank line\n"
+			   "SELECT 'pass' AS status, 'fine' AS reason, NULL AS evidence;\n";
 
 /* Parse text as a user file named "t.sql"; return the error message (static). */
 static const char *parse_err(const char *text)
@@ -92,8 +91,9 @@ static void test_parse_good(void **state)
 	assert_int_equal(c->sources.n, 2);
 	assert_string_equal(c->sources.v[1], "graph.subscribedSkus");
 	assert_null(c->remediation); /* "none" */
-	assert_string_equal(c->description,
-			    "First line of the description and its continuation.\nA second paragraph.");
+	assert_string_equal(
+	    c->description,
+	    "First line of the description and its continuation.\nA second paragraph.");
 	assert_true(tu_contains(c->check, "-- a comment of the check"));
 	assert_true(tu_contains(c->check, "SELECT 'pass'"));
 	assert_int_equal(c->line, 1);
@@ -167,7 +167,8 @@ static void test_duplicate_ids(void **state)
 	/* Two user files with one id: neither may win silently. */
 	assert_int_equal(catalog_open(&cat, dir, &err), TATER_EEXIST);
 	assert_null(cat);
-	snprintf(want, sizeof(want), "%s:1: duplicate control id 'test.sample' (also in %s:1)", b, a);
+	snprintf(want, sizeof(want), "%s:1: duplicate control id 'test.sample' (also in %s:1)", b,
+		 a);
 	assert_string_equal(err.msg, want);
 	/* Two built-ins with one id are refused as well (no replace). */
 	assert_int_equal(catalog_new(&cat, &err), 0);
@@ -285,8 +286,9 @@ static void test_builtin_list_matches_directory(void **state)
 			if (strcmp(b[j].name, names[i]) == 0)
 				break;
 		if (j == nb)
-			fail_msg("catalog/controls/%s is not in src/eval/meson.build's catalog_controls",
-				 names[i]);
+			fail_msg(
+			    "catalog/controls/%s is not in src/eval/meson.build's catalog_controls",
+			    names[i]);
 	}
 	assert_int_equal(nb, n);
 	for (size_t i = 0; i < n; i++)
@@ -331,16 +333,15 @@ static void test_builtins_are_complete(void **state)
 static void test_builtins_cover_the_baselines(void **state)
 {
 	static const char *const scuba[] = {
-		"MS.AAD.1.1", "MS.AAD.2.1", "MS.AAD.2.3", "MS.AAD.3.1", "MS.AAD.3.2",
-		"MS.AAD.3.3", "MS.AAD.3.4", "MS.AAD.3.5", "MS.AAD.3.6", "MS.AAD.3.7",
-		"MS.AAD.3.8", "MS.AAD.3.9", "MS.AAD.5.1", "MS.AAD.5.2", "MS.AAD.5.3",
-		"MS.AAD.6.1", "MS.AAD.7.1", "MS.AAD.7.2", "MS.AAD.7.3", "MS.AAD.8.1",
-		"MS.AAD.8.2",
+	    "MS.AAD.1.1", "MS.AAD.2.1", "MS.AAD.2.3", "MS.AAD.3.1", "MS.AAD.3.2", "MS.AAD.3.3",
+	    "MS.AAD.3.4", "MS.AAD.3.5", "MS.AAD.3.6", "MS.AAD.3.7", "MS.AAD.3.8", "MS.AAD.3.9",
+	    "MS.AAD.5.1", "MS.AAD.5.2", "MS.AAD.5.3", "MS.AAD.6.1", "MS.AAD.7.1", "MS.AAD.7.2",
+	    "MS.AAD.7.3", "MS.AAD.8.1", "MS.AAD.8.2",
 	};
 	static const char *const cis[] = {
-		"1.1.1", "1.1.3", "1.3.1", "5.1.2.2", "5.1.2.3", "5.1.5.1", "5.1.5.2",
-		"5.1.6.2", "5.1.6.3", "5.2.2.1", "5.2.2.2", "5.2.2.3", "5.2.2.4", "5.2.2.5",
-		"5.2.2.6", "5.2.2.7", "5.2.2.12", "5.2.3.1", "5.2.3.4", "5.2.3.5", "5.2.4.1",
+	    "1.1.1",   "1.1.3",	  "1.3.1",    "5.1.2.2", "5.1.2.3", "5.1.5.1", "5.1.5.2",
+	    "5.1.6.2", "5.1.6.3", "5.2.2.1",  "5.2.2.2", "5.2.2.3", "5.2.2.4", "5.2.2.5",
+	    "5.2.2.6", "5.2.2.7", "5.2.2.12", "5.2.3.1", "5.2.3.4", "5.2.3.5", "5.2.4.1",
 	};
 	struct tater_err err = {0};
 	struct catalog *cat = NULL;
@@ -359,13 +360,13 @@ static void test_builtins_cover_the_baselines(void **state)
 				 k ? "" : "v");
 			for (size_t c = 0; c < catalog_count(cat); c++) {
 				const struct control *ct = catalog_at(cat, c);
-				const struct catalog_list *l = &ct->refs[k ? CATALOG_CIS_M365 :
-									   CATALOG_SCUBA];
+				const struct catalog_list *l =
+				    &ct->refs[k ? CATALOG_CIS_M365 : CATALOG_SCUBA];
 
 				/* exact for CIS (5.2.2.1 is not 5.2.2.12) */
 				for (size_t r = 0; r < l->n; r++)
-					found |= k ? strcmp(l->v[r], ids[i]) == 0 :
-						     catalog_control_cites(ct, spec) == 1;
+					found |= k ? strcmp(l->v[r], ids[i]) == 0
+						   : catalog_control_cites(ct, spec) == 1;
 			}
 			if (!found)
 				fail_msg("no built-in control cites %s", spec);
@@ -374,17 +375,41 @@ static void test_builtins_cover_the_baselines(void **state)
 	catalog_free(cat);
 }
 
+/* doc/controls.md lists every built-in control, so the user's reference cannot fall behind. */
+static void test_doc_lists_builtins(void **state)
+{
+	char path[4096], *doc, want[160];
+	struct tater_err err = {0};
+	struct catalog *cat = NULL;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/doc/controls.md", getenv("TATER_SRC"));
+	doc = tu_read_file(path, NULL);
+	assert_non_null(doc);
+	assert_int_equal(catalog_open(&cat, "", &err), 0);
+	for (size_t i = 0; i < catalog_count(cat); i++) {
+		const struct control *c = catalog_at(cat, i);
+
+		snprintf(want, sizeof(want), "| `%s` | %s | %s |", c->id, c->title, c->severity);
+		if (!tu_contains(doc, want))
+			fail_msg("doc/controls.md has no row \"%s\"", want);
+	}
+	catalog_free(cat);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_good),
-		cmocka_unit_test(test_parse_errors_name_file_and_line),
-		cmocka_unit_test(test_duplicate_ids),
-		cmocka_unit_test(test_user_dir_adds_and_replaces),
-		cmocka_unit_test(test_default_dir),
-		cmocka_unit_test(test_builtin_list_matches_directory),
-		cmocka_unit_test(test_builtins_are_complete),
-		cmocka_unit_test(test_builtins_cover_the_baselines),
+	    cmocka_unit_test(test_parse_good),
+	    cmocka_unit_test(test_parse_errors_name_file_and_line),
+	    cmocka_unit_test(test_duplicate_ids),
+	    cmocka_unit_test(test_user_dir_adds_and_replaces),
+	    cmocka_unit_test(test_default_dir),
+	    cmocka_unit_test(test_builtin_list_matches_directory),
+	    cmocka_unit_test(test_builtins_are_complete),
+	    cmocka_unit_test(test_builtins_cover_the_baselines),
+	    cmocka_unit_test(test_doc_lists_builtins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,9 +85,9 @@ static void test_custom(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_public),
-		cmocka_unit_test(test_sovereign),
-		cmocka_unit_test(test_custom),
+	    cmocka_unit_test(test_public),
+	    cmocka_unit_test(test_sovereign),
+	    cmocka_unit_test(test_custom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,19 +83,20 @@ static void put_objects(struct fx *f, int64_t scan, const char *scope, const cha
 	size_t i;
 	json_t *o;
 
-	json_array_foreach(arr, i, o) {
+	json_array_foreach(arr, i, o)
+	{
 		const char *id = json_string_value(json_object_get(o, "id"));
 		char key[300], *text = json_dumps(o, JSON_COMPACT);
 
 		if (strcmp(source, "graph.directoryRoleMembers") == 0)
-			snprintf(key, sizeof(key), "%s/%s",
-				 json_string_value(json_object_get(json_object_get(o, "@role"), "id")),
-				 id);
+			snprintf(
+			    key, sizeof(key), "%s/%s",
+			    json_string_value(json_object_get(json_object_get(o, "@role"), "id")),
+			    id);
 		else
 			snprintf(key, sizeof(key), "%s", id ? id : source);
-		assert_int_equal(store_object_put(f->s, scan, scope, source, source + 6, key, text,
-						  &err),
-				 0);
+		assert_int_equal(
+		    store_object_put(f->s, scan, scope, source, source + 6, key, text, &err), 0);
 		free(text);
 	}
 }
@@ -150,7 +151,8 @@ static void test_builtin_scenarios(void **state)
 		size_t k;
 
 		assert_string_equal(json_string_value(json_object_get(doc, "control")), c->id);
-		json_array_foreach(cases, k, cs) {
+		json_array_foreach(cases, k, cs)
+		{
 			const char *name = json_string_value(json_object_get(cs, "name"));
 			const char *expect = json_string_value(json_object_get(cs, "expect"));
 			const char *want_reason = json_string_value(json_object_get(cs, "reason"));
@@ -166,32 +168,35 @@ static void test_builtin_scenarios(void **state)
 			scan = new_scan(f, scope);
 			for (size_t s = 0; s < c->sources.n; s++)
 				source_ok(f, scan, scope, c->sources.v[s]);
-			json_object_foreach(srcs, src, arr)
-				put_objects(f, scan, scope, src, arr);
-			json_array_foreach(json_object_get(cs, "exclusions"), e, x) {
-				const char *for_ctl = json_string_value(json_object_get(x, "control"));
+			json_object_foreach(srcs, src, arr) put_objects(f, scan, scope, src, arr);
+			json_array_foreach(json_object_get(cs, "exclusions"), e, x)
+			{
+				const char *for_ctl =
+				    json_string_value(json_object_get(x, "control"));
 
 				assert_int_equal(
-					eval_exclusion_add(f->s, f->cat, scope, for_ctl ? for_ctl : c->id,
-							   json_string_value(json_object_get(x, "kind")),
-							   json_string_value(json_object_get(x, "object_id")),
-							   "break-glass", &err),
-					0);
+				    eval_exclusion_add(
+					f->s, f->cat, scope, for_ctl ? for_ctl : c->id,
+					json_string_value(json_object_get(x, "kind")),
+					json_string_value(json_object_get(x, "object_id")),
+					"break-glass", &err),
+				    0);
 			}
 			evaluate(f, f->cat, scope, scan, &res);
 			r = result_of(&res, c->id);
 			if (strcmp(r->status, expect) != 0 ||
 			    (want_reason && !tu_contains(r->reason, want_reason)))
-				fail_msg("%s, \"%s\": expected %s%s%s, got %s: %s", c->id, name, expect,
-					 want_reason ? " with " : "", want_reason ? want_reason : "",
-					 r->status, r->reason);
+				fail_msg("%s, \"%s\": expected %s%s%s, got %s: %s", c->id, name,
+					 expect, want_reason ? " with " : "",
+					 want_reason ? want_reason : "", r->status, r->reason);
 			passes += strcmp(expect, "pass") == 0;
 			fails += strcmp(expect, "fail") == 0;
 			/* No built-in check may break on any scenario. */
 			for (size_t j = 0; j < res.n; j++)
 				if (tu_contains(res.v[j].reason, "check failed"))
 					fail_msg("%s on the scenario \"%s\" of %s: %s",
-						 res.v[j].control->id, name, c->id, res.v[j].reason);
+						 res.v[j].control->id, name, c->id,
+						 res.v[j].reason);
 			eval_results_free(&res);
 		}
 		if (!passes || !fails)
@@ -231,7 +236,8 @@ static void test_builtins_prepare_and_handle_empty(void **state)
 	assert_int_equal(res.n, catalog_count(f->cat));
 	for (size_t j = 0; j < res.n; j++)
 		if (tu_contains(res.v[j].reason, "check failed"))
-			fail_msg("%s on an empty snapshot: %s", res.v[j].control->id, res.v[j].reason);
+			fail_msg("%s on an empty snapshot: %s", res.v[j].control->id,
+				 res.v[j].reason);
 	/* With nothing configured, the conditional-access controls fail rather than pass. */
 	assert_string_equal(result_of(&res, "aad.mfa-all-users")->status, "fail");
 	assert_string_equal(result_of(&res, "aad.legacy-auth-blocked")->status, "fail");
@@ -257,8 +263,8 @@ static void test_builtins_on_a_populated_snapshot(void **state)
 		for (size_t s = 0; s < c->sources.n; s++)
 			source_ok(f, scan, scope, c->sources.v[s]);
 		json_array_foreach(json_object_get(doc, "cases"), k, cs)
-			json_object_foreach(json_object_get(cs, "sources"), src, arr)
-				put_objects(f, scan, scope, src, arr);
+		    json_object_foreach(json_object_get(cs, "sources"), src, arr)
+			put_objects(f, scan, scope, src, arr);
 		json_decref(doc);
 	}
 	evaluate(f, f->cat, scope, scan, &res);
@@ -285,22 +291,29 @@ static void test_unknown_on_denied_or_missing_source(void **state)
 
 	new_scope(f, scope, sizeof(scope));
 	scan = new_scan(f, scope);
-	assert_int_equal(store_source_status(f->s, scan, scope, "graph.conditionalAccessPolicies",
-					     "denied", 403, 0,
-					     "403 Authorization_RequestDenied (needs Policy.Read.All)",
-					     &err),
-			 0);
+	assert_int_equal(
+	    store_source_status(f->s, scan, scope, "graph.conditionalAccessPolicies", "denied", 403,
+				0, "403 Authorization_RequestDenied (needs Policy.Read.All)", &err),
+	    0);
 	assert_int_equal(store_source_status(f->s, scan, scope, "graph.subscribedSkus", "ok", 200,
 					     0, NULL, &err),
 			 0);
-	assert_int_equal(store_source_status(f->s, scan, scope, "graph.domains", "error", 503, 0,
-					     NULL, &err),
-			 0);
+	assert_int_equal(
+	    store_source_status(f->s, scan, scope, "graph.domains", "error", 503, 0, NULL, &err),
+	    0);
 	evaluate(f, f->cat, scope, scan, &res);
 	r = result_of(&res, "aad.mfa-all-users");
 	assert_string_equal(r->status, "unknown");
 	assert_string_equal(r->reason, "graph.conditionalAccessPolicies: 403 "
 				       "Authorization_RequestDenied (needs Policy.Read.All)");
+	{
+		char *ev;
+
+		assert_int_equal(eval_result_evidence(f->s, r->id, &ev, &err), 0);
+		assert_string_equal(ev, "[]");
+		assert_int_equal(r->evidence_count, 0);
+		free(ev);
+	}
 	r = result_of(&res, "aad.block-high-risk-users"); /* skus fine, CA denied */
 	assert_string_equal(r->status, "unknown");
 	r = result_of(&res, "aad.password-never-expires");
@@ -361,22 +374,23 @@ static void test_broken_user_checks_are_unknown(void **state)
 	static const struct {
 		const char *sql, *reason;
 	} cases[] = {
-		{"SELEC 'pass' AS status", "check failed: near \"SELEC\": syntax error"},
-		{"SELECT 'ok' AS status, 'x' AS reason, NULL AS evidence",
-		 "check failed: status must be pass, fail or unknown, not 'ok'"},
-		{"SELECT 'pass' AS status, 'x' AS reason FROM (SELECT 1 UNION ALL SELECT 2)",
-		 "check failed: the check returned more than one row"},
-		{"SELECT 'pass' AS status, 'x' AS reason WHERE 0",
-		 "check failed: the check returned no row"},
-		{"SELECT 'fail' AS status, 'x' AS reason, '{\"a\":1}' AS evidence",
-		 "check failed: evidence is not a JSON array"},
-		{"SELECT 'pass' AS status, NULL AS reason", "check failed: the check gave no reason"},
-		{"SELECT 'pass', 'x', NULL", "check failed: the result needs columns named status"},
-		{"SELECT 'pass' AS status, :tenant AS reason", "check failed: unknown parameter :tenant"},
-		{"SELECT 'pass' AS status, 'x' AS reason FROM no_such_view",
-		 "check failed: no such table: no_such_view"},
-		{"SELECT 'pass' AS status, 'x' AS reason; SELECT 1",
-		 "check failed: the check must be one SELECT statement"},
+	    {"SELEC 'pass' AS status", "check failed: near \"SELEC\": syntax error"},
+	    {"SELECT 'ok' AS status, 'x' AS reason, NULL AS evidence",
+	     "check failed: status must be pass, fail or unknown, not 'ok'"},
+	    {"SELECT 'pass' AS status, 'x' AS reason FROM (SELECT 1 UNION ALL SELECT 2)",
+	     "check failed: the check returned more than one row"},
+	    {"SELECT 'pass' AS status, 'x' AS reason WHERE 0",
+	     "check failed: the check returned no row"},
+	    {"SELECT 'fail' AS status, 'x' AS reason, '{\"a\":1}' AS evidence",
+	     "check failed: evidence is not a JSON array"},
+	    {"SELECT 'pass' AS status, NULL AS reason", "check failed: the check gave no reason"},
+	    {"SELECT 'pass', 'x', NULL", "check failed: the result needs columns named status"},
+	    {"SELECT 'pass' AS status, :tenant AS reason",
+	     "check failed: unknown parameter :tenant"},
+	    {"SELECT 'pass' AS status, 'x' AS reason FROM no_such_view",
+	     "check failed: no such table: no_such_view"},
+	    {"SELECT 'pass' AS status, 'x' AS reason; SELECT 1",
+	     "check failed: the check must be one SELECT statement"},
 	};
 	struct fx *f = *state;
 	struct tater_err err = {0};
@@ -394,7 +408,8 @@ static void test_broken_user_checks_are_unknown(void **state)
 		reason = eval_user(f, cat, scope, NULL, "user.broken", status);
 		assert_string_equal(status, "unknown");
 		if (!tu_contains(reason, cases[i].reason))
-			fail_msg("case %zu: expected \"%s\", got \"%s\"", i, cases[i].reason, reason);
+			fail_msg("case %zu: expected \"%s\", got \"%s\"", i, cases[i].reason,
+				 reason);
 		free(reason);
 		/* One broken control does not stop the others. */
 		reason = eval_user(f, cat, scope, NULL, "user.fine", status);
@@ -407,17 +422,17 @@ static void test_broken_user_checks_are_unknown(void **state)
 static void test_user_checks_cannot_change_or_peek(void **state)
 {
 	static const char *const attempts[] = {
-		"DELETE FROM objects",
-		"WITH x AS (SELECT 1) DELETE FROM main.control_results",
-		"SELECT 'pass' AS status, 'x' AS reason; DROP TABLE main.objects",
-		"UPDATE main.scans SET status = 'error'",
-		"PRAGMA writable_schema = 1",
-		"ATTACH DATABASE '/tmp/tater-evil.db' AS evil",
-		"SELECT 'pass' AS status, hex(wrapped_key) AS reason FROM main.vault",
-		"SELECT 'pass' AS status, count(*) || '' AS reason FROM main.objects",
-		"SELECT 'pass' AS status, os_user AS reason FROM activity_log",
-		"SELECT 'pass' AS status, 'x' AS reason FROM pragma_table_info('objects')",
-		"COMMIT",
+	    "DELETE FROM objects",
+	    "WITH x AS (SELECT 1) DELETE FROM main.control_results",
+	    "SELECT 'pass' AS status, 'x' AS reason; DROP TABLE main.objects",
+	    "UPDATE main.scans SET status = 'error'",
+	    "PRAGMA writable_schema = 1",
+	    "ATTACH DATABASE '/tmp/tater-evil.db' AS evil",
+	    "SELECT 'pass' AS status, hex(wrapped_key) AS reason FROM main.vault",
+	    "SELECT 'pass' AS status, count(*) || '' AS reason FROM main.objects",
+	    "SELECT 'pass' AS status, os_user AS reason FROM activity_log",
+	    "SELECT 'pass' AS status, 'x' AS reason FROM pragma_table_info('objects')",
+	    "COMMIT",
 	};
 	struct fx *f = *state;
 	struct tater_err err = {0};
@@ -433,9 +448,9 @@ static void test_user_checks_cannot_change_or_peek(void **state)
 		put_objects(f, scan, scope, "graph.users", users);
 		json_decref(users);
 	}
-	assert_int_equal(sqlite3_prepare_v2(store_db(f->s), "SELECT count(*) FROM objects", -1,
-					    &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(store_db(f->s), "SELECT count(*) FROM objects", -1, &st, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	before = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -533,8 +548,8 @@ static int64_t activity_count(struct fx *f, const char *action)
 	int64_t n;
 
 	assert_int_equal(sqlite3_prepare_v2(store_db(f->s),
-					    "SELECT count(*) FROM activity_log WHERE action = ?", -1,
-					    &st, NULL),
+					    "SELECT count(*) FROM activity_log WHERE action = ?",
+					    -1, &st, NULL),
 			 SQLITE_OK);
 	sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -588,9 +603,8 @@ static void test_score_and_trend(void **state)
 	assert_float_equal(sc.pass_rate, 50.0, 1e-9);
 
 	/* Accepting the high fail takes it out of the score, counted apart. */
-	assert_int_equal(eval_accept(f->s, scope, "s.high-fail", "compensating control",
-				     "2099-12-31", &err),
-			 0);
+	assert_int_equal(
+	    eval_accept(f->s, scope, "s.high-fail", "compensating control", "2099-12-31", &err), 0);
 	free(eval_user(f, cat, scope, &scan2, "s.high-fail", status));
 	assert_int_equal(eval_score(f->s, scope, scan2, &sc, &err), 0);
 	assert_int_equal(sc.accepted, 1);
@@ -659,9 +673,8 @@ static void test_risk_acceptance(void **state)
 			 TATER_ENOTFOUND);
 	assert_int_equal(activity_count(f, "control.accept"), before);
 
-	assert_int_equal(eval_accept(f->s, scope, "s.high-fail", "vendor fix due in Q3",
-				     "2099-06-30", &err),
-			 0);
+	assert_int_equal(
+	    eval_accept(f->s, scope, "s.high-fail", "vendor fix due in Q3", "2099-06-30", &err), 0);
 	assert_int_equal(activity_count(f, "control.accept"), before + 1);
 	assert_int_equal(eval_results_latest(f->s, cat, scope, NULL, &res, &err), 0);
 	r = result_of(&res, "s.high-fail");
@@ -689,10 +702,10 @@ static void test_risk_acceptance(void **state)
 	assert_true(tu_contains(err.msg, "unknown status 'open'"));
 
 	/* Time passes: an expired acceptance is ignored, the control is a plain fail again. */
-	assert_int_equal(store_exec(f->s,
-				    "UPDATE risk_acceptances SET expires_at = '2020-01-01T23:59:59.999Z'",
-				    &err),
-			 0);
+	assert_int_equal(
+	    store_exec(f->s, "UPDATE risk_acceptances SET expires_at = '2020-01-01T23:59:59.999Z'",
+		       &err),
+	    0);
 	assert_int_equal(eval_results_latest(f->s, cat, scope, NULL, &res, &err), 0);
 	r = result_of(&res, "s.high-fail");
 	assert_false(r->accepted);
@@ -707,9 +720,8 @@ static void test_risk_acceptance(void **state)
 	eval_acceptances_free(acc, n);
 
 	/* Accept again, then revoke: back to fail, and both in the activity log. */
-	assert_int_equal(eval_accept(f->s, scope, "s.high-fail", "again", "2099-01-01T12:00:00Z",
-				     &err),
-			 0);
+	assert_int_equal(
+	    eval_accept(f->s, scope, "s.high-fail", "again", "2099-01-01T12:00:00Z", &err), 0);
 	assert_int_equal(eval_acceptances(f->s, scope, 0, &acc, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(acc[0].expires_at, "2099-01-01T12:00:00.000Z");
@@ -740,15 +752,15 @@ static void test_exclusions_api(void **state)
 	assert_int_equal(eval_exclusion_add(f->s, f->cat, scope, "aad.mfa-all-users", "user",
 					    "5f1c2a7e-0b6d-4c1e-9a51-3d0f6b2e8c41", NULL, &err),
 			 TATER_EEXIST);
-	assert_int_equal(eval_exclusion_add(f->s, f->cat, scope, "aad.mfa-all-users", "device",
-					    "x", NULL, &err),
-			 TATER_EINVAL);
+	assert_int_equal(
+	    eval_exclusion_add(f->s, f->cat, scope, "aad.mfa-all-users", "device", "x", NULL, &err),
+	    TATER_EINVAL);
 	assert_true(tu_contains(err.msg, "unknown exclusion kind 'device'"));
-	assert_int_equal(eval_exclusion_add(f->s, f->cat, scope, "aad.no-such", "user", "x", NULL,
-					    &err),
-			 TATER_ENOTFOUND);
-	assert_int_equal(eval_exclusion_add(f->s, f->cat, scope, "aad.legacy-auth-blocked",
-					    "group", "GuestsOrExternalUsers", NULL, &err),
+	assert_int_equal(
+	    eval_exclusion_add(f->s, f->cat, scope, "aad.no-such", "user", "x", NULL, &err),
+	    TATER_ENOTFOUND);
+	assert_int_equal(eval_exclusion_add(f->s, f->cat, scope, "aad.legacy-auth-blocked", "group",
+					    "GuestsOrExternalUsers", NULL, &err),
 			 0);
 	assert_int_equal(activity_count(f, "control.exclusion.add"), adds + 2);
 	assert_int_equal(eval_exclusions(f->s, scope, NULL, &x, &n, &err), 0);
@@ -810,23 +822,21 @@ static void test_filters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_builtin_scenarios, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_builtins_prepare_and_handle_empty, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_builtins_on_a_populated_snapshot, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_on_denied_or_missing_source, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_broken_user_checks_are_unknown, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_user_checks_cannot_change_or_peek, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_slow_check_times_out, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_parameters_and_evidence_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_score_and_trend, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_risk_acceptance, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exclusions_api, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_builtin_scenarios, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_builtins_prepare_and_handle_empty, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_builtins_on_a_populated_snapshot, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_on_denied_or_missing_source, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_broken_user_checks_are_unknown, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_user_checks_cannot_change_or_peek, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_slow_check_times_out, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_parameters_and_evidence_cap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_score_and_trend, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_risk_acceptance, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exclusions_api, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

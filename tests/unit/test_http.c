@@ -16,17 +16,6 @@
 #include "tater/http.h"
 #include "simproc.h"
 
-/* tater-sim's default credentials (tater-sim --help). */
-#ifndef SIM_TENANT
-#define SIM_TENANT "00000000-0000-4000-8000-000000000001"
-#endif
-#ifndef SIM_CLIENT_ID
-#define SIM_CLIENT_ID "11111111-1111-4111-8111-111111111111"
-#endif
-#ifndef SIM_SECRET
-#define SIM_SECRET "sim-secret"
-#endif
-
 /* ---- Retry-After ------------------------------------------------------------------------ */
 
 static void test_retry_after_seconds(void **state)
@@ -124,8 +113,8 @@ static void test_redact(void **state)
 	assert_string_equal(out, "https://****@example.com/p?a=1&Sig=****&b=2");
 	http_redact_url("https://graph.microsoft.com/v1.0/users?$top=999&$skiptoken=RFNwdAIAAQ",
 			out, sizeof(out));
-	assert_string_equal(out,
-			    "https://graph.microsoft.com/v1.0/users?$top=999&$skiptoken=RFNwdAIAAQ");
+	assert_string_equal(
+	    out, "https://graph.microsoft.com/v1.0/users?$top=999&$skiptoken=RFNwdAIAAQ");
 	http_redact_url("https://x/cb?client_secret=s3cr3t&my_refresh_token=r&x-amz-signature=f#"
 			"access_token=t",
 			out, sizeof(out));
@@ -170,22 +159,19 @@ static void test_service_error(void **state)
 	const char *gcp = "{\"error\":{\"code\":403,\"message\":\"denied\",\"status\":"
 			  "\"PERMISSION_DENIED\"}}";
 
-	assert_int_equal(http_service_error(graph, strlen(graph), code, sizeof(code), msg,
-					    sizeof(msg)),
-			 0);
+	assert_int_equal(
+	    http_service_error(graph, strlen(graph), code, sizeof(code), msg, sizeof(msg)), 0);
 	assert_string_equal(code, "Authorization_RequestDenied");
 	assert_string_equal(msg, "Insufficient privileges to complete the operation.");
-	assert_int_equal(http_service_error(login, strlen(login), code, sizeof(code), msg,
-					    sizeof(msg)),
-			 0);
+	assert_int_equal(
+	    http_service_error(login, strlen(login), code, sizeof(code), msg, sizeof(msg)), 0);
 	assert_string_equal(code, "invalid_client");
 	assert_string_equal(msg, "AADSTS7000215: Invalid client secret provided.");
 	assert_int_equal(http_service_error(gcp, strlen(gcp), code, sizeof(code), msg, sizeof(msg)),
 			 0);
 	assert_string_equal(code, "PERMISSION_DENIED");
-	assert_int_equal(http_service_error("<html>oops</html>", 17, code, sizeof(code), msg,
-					    sizeof(msg)),
-			 -1);
+	assert_int_equal(
+	    http_service_error("<html>oops</html>", 17, code, sizeof(code), msg, sizeof(msg)), -1);
 	assert_string_equal(code, "");
 	/* Control characters from outside never reach a message. */
 	const char *esc = "{\"error\":{\"code\":\"X\",\"message\":\"a\\u001b[2Jb\\nc\"}}";
@@ -208,7 +194,6 @@ static void test_escape(void **state)
 	assert_false(http_status_retryable(404));
 }
 
-
 /* ---- against tater-sim ------------------------------------------------------------------ */
 
 /* A token for the sim's Graph: the tests here are about HTTP, so they sign in the simplest
@@ -230,17 +215,16 @@ static int bearer_sign(struct http_auth *self, struct http_client *c, const char
 	return http_hdrs_add(out, "Authorization", b->header);
 }
 
-static void get_bearer(struct http_client *c, const char *base, const char *scope,
-		       struct bearer *b)
+static void get_bearer(struct http_client *c, const char *base, const char *scope, struct bearer *b)
 {
 	char url[256], *body, *esc = http_escape(scope);
 	struct tater_err err = {0};
 	json_t *tok = NULL;
 
-	snprintf(url, sizeof(url), "%s/%s/oauth2/v2.0/token", base, SIM_TENANT);
+	snprintf(url, sizeof(url), "%s/%s/oauth2/v2.0/token", base, SIMPROC_TENANT);
 	assert_true(asprintf(&body,
 			     "grant_type=client_credentials&client_id=%s&client_secret=%s&scope=%s",
-			     SIM_CLIENT_ID, SIM_SECRET, esc) > 0);
+			     SIMPROC_CLIENT_ID, SIMPROC_SECRET, esc) > 0);
 	struct http_request req = {.method = "POST",
 				   .url = url,
 				   .body = body,
@@ -262,6 +246,9 @@ struct fixture {
 	struct http_config cfg;
 };
 
+/* The fixture of the running test, stopped by teardown() even when an assertion fails. */
+static struct fixture *live;
+
 /* Start tater-sim with extra flags (NULL-terminated) and a client tuned by cfg (may be NULL). */
 static void up(struct fixture *f, const char *const *flags, const struct http_config *cfg)
 {
@@ -269,7 +256,7 @@ static void up(struct fixture *f, const char *const *flags, const struct http_co
 
 	memset(f, 0, sizeof(*f));
 	f->sim = simproc_start(flags);
-	assert_non_null(f->sim);
+	live = f;
 	if (cfg) {
 		f->cfg = *cfg;
 	} else {
@@ -284,6 +271,7 @@ static void up(struct fixture *f, const char *const *flags, const struct http_co
 
 static void down(struct fixture *f)
 {
+	live = NULL;
 	http_client_free(f->c);
 	simproc_stop(f->sim);
 }
@@ -341,15 +329,15 @@ static void on_done(void *ctx, int rc, const struct tater_err *err,
 		snprintf(s->done_msg, sizeof(s->done_msg), "%s", err->msg);
 }
 
-static int collect(struct fixture *f, const char *path, const char *const *headers,
-		   struct seen *s, struct tater_err *err)
+static int collect(struct fixture *f, const char *path, const char *const *headers, struct seen *s,
+		   struct tater_err *err)
 {
 	char *u = url_of(f, path);
 	struct http_paged p = {
-		.req = {.url = u, .headers = headers, .auth = &f->graph.base},
-		.on_page = on_page,
-		.on_done = on_done,
-		.ctx = s,
+	    .req = {.url = u, .headers = headers, .auth = &f->graph.base},
+	    .on_page = on_page,
+	    .on_done = on_done,
+	    .ctx = s,
 	};
 	int rc;
 
@@ -372,9 +360,9 @@ static void test_paging_many_pages(void **state)
 	up(&f, flags, NULL);
 	s.ids = json_object();
 	/* $count needs ConsistencyLevel on every page, and the next links keep $count. */
-	assert_int_equal(collect(&f, "/v1.0/users?$top=100&$count=true&$select=id,displayName",
-				 hdrs, &s, &err),
-			 0);
+	assert_int_equal(
+	    collect(&f, "/v1.0/users?$top=100&$count=true&$select=id,displayName", hdrs, &s, &err),
+	    0);
 	assert_int_equal(s.items, 2500);
 	assert_int_equal(json_object_size(s.ids), 2500); /* each user once */
 	assert_int_equal(s.pages, 25);
@@ -474,7 +462,7 @@ static void test_denied_carries_graph_error(void **state)
 
 static void test_retries_are_bounded(void **state)
 {
-	const char *flags[] = {"--fault-at", "/v1.0/domains:1+:503:0.1", NULL};
+	const char *flags[] = {"--fault-at", "/v1.0/domains:1-100:503:0.1", NULL};
 	struct http_config cfg;
 	struct fixture f;
 	struct http_response r;
@@ -497,9 +485,8 @@ static void test_retries_are_bounded(void **state)
 	assert_int_equal(st.retries, 2);
 	http_response_free(&r);
 	/* A Retry-After beyond the budget gives up at once instead of sleeping through it. */
-	simproc_stop(f.sim);
-	http_client_free(f.c);
-	const char *flags2[] = {"--fault-at", "/v1.0/domains:1+:429:600", NULL};
+	down(&f);
+	const char *flags2[] = {"--fault-at", "/v1.0/domains:1-100:429:600", NULL};
 	cfg.retry_budget_ms = 5000;
 	up(&f, flags2, &cfg);
 	int64_t t0 = rate_now_ms();
@@ -516,7 +503,7 @@ static void test_retries_are_bounded(void **state)
 
 static void test_timeout_and_size_cap(void **state)
 {
-	const char *flags[] = {"--latency-ms", "1500", NULL};
+	const char *flags[] = {"--fault-at", "/v1.0/domains:1-100:slow:1500", NULL};
 	struct http_config cfg;
 	struct fixture f;
 	struct tater_err err = {0};
@@ -527,12 +514,7 @@ static void test_timeout_and_size_cap(void **state)
 	cfg.max_attempts = 2;
 	cfg.backoff_base_ms = 10;
 	cfg.backoff_cap_ms = 10;
-	/* The sim's token answer is slow too: sign in before shortening the timeout. */
-	cfg.timeout_ms = 5000;
 	up(&f, flags, &cfg);
-	http_client_free(f.c);
-	cfg.timeout_ms = 300;
-	assert_int_equal(http_client_new(&cfg, &f.c, &err), 0);
 	u = url_of(&f, "/v1.0/domains");
 	struct http_request req = {.url = u, .auth = &f.graph.base};
 	assert_int_equal(http_request(f.c, &req, NULL, &err), TATER_ETIMEOUT);
@@ -590,7 +572,7 @@ static void *cancel_later(void *arg)
 
 static void test_cancel_stops_promptly(void **state)
 {
-	const char *flags[] = {"--latency-ms", "5000", NULL};
+	const char *flags[] = {"--fault-at", "/v1.0/domains:1:slow:5000", NULL};
 	static atomic_int cancel;
 	struct http_config cfg;
 	struct fixture f;
@@ -616,21 +598,29 @@ static void test_cancel_stops_promptly(void **state)
  * or no 429s, and the run takes about as long as the slowest class, not the sum. */
 static void test_throttled_classes_run_concurrently(void **state)
 {
-	const char *flags[] = {"--throttle", "--users", "400", "--signins", "400",
-			       "--throttle-reports-count", "5", "--throttle-reports-window", "2",
-			       "--throttle-ca-rps", "2", "--throttle-identity-medium", "12",
-			       "--throttle-identity-window", "2", "--throttle-arm-reads", "4",
-			       "--throttle-arm-refill", "4", NULL};
+	const char *flags[] = {"--throttle", "--users",
+			       "400",	     "--signins",
+			       "400",	     "--detections",
+			       "200",	     "--throttle-reports-count",
+			       "5",	     "--throttle-reports-window",
+			       "2",	     "--throttle-ca-rps",
+			       "2",	     "--throttle-identity-medium",
+			       "12",	     "--throttle-identity-window",
+			       "2",	     "--throttle-arm-reads",
+			       "4",	     "--throttle-arm-refill",
+			       "4",	     NULL};
 	struct rate_config rc;
 	struct http_config cfg;
 	struct fixture f;
 	struct bearer arm;
-	struct seen users = {0}, signins = {0}, risky = {0}, subs = {0};
+	struct seen users = {0}, signins = {0}, risk = {0}, storage[8] = {{0}};
 	struct http_stats st;
 	struct tater_err err = {0};
-	char *u[4];
-	int64_t t0, elapsed;
+	json_t *subs = NULL;
+	char *u[3], *sa, path[256];
+	int64_t t0, elapsed, arm_done = 0;
 
+	/* The client knows the same (shrunk) limits the sim enforces. */
 	rate_config_defaults(&rc);
 	rc.spec[RATE_GRAPH_AUDIT] = (struct rate_spec){RATE_WINDOW, 5, 2000, 0};
 	rc.spec[RATE_GRAPH_CA_IP] = (struct rate_spec){RATE_WINDOW, 2, 1000, 0};
@@ -640,27 +630,40 @@ static void test_throttled_classes_run_concurrently(void **state)
 	http_config_defaults(&cfg);
 	cfg.rate_cfg = &rc;
 	up(&f, flags, &cfg);
-	rate_set_tenant_users(http_client_rates(f.c), SIM_TENANT, 400);
+	rate_set_tenant_users(http_client_rates(f.c), SIMPROC_TENANT, 400);
 	get_bearer(f.c, simproc_url(f.sim), "https://management.azure.com/.default", &arm);
+	u[0] = url_of(&f, "/subscriptions?api-version=2022-12-01");
+	struct http_request sreq = {.url = u[0], .auth = &arm.base, .tenant = SIMPROC_TENANT};
+	assert_int_equal(http_request_json(f.c, &sreq, &subs, &err), 0);
+	snprintf(
+	    path, sizeof(path),
+	    "/subscriptions/%s/providers/Microsoft.Storage/storageAccounts?api-version=2023-05-01",
+	    json_string_value(json_object_get(json_array_get(json_object_get(subs, "value"), 0),
+					      "subscriptionId")));
+	json_decref(subs);
+	free(u[0]);
+	/* Wait until the sim's ARM bucket is full again after the call above. */
+	usleep(300 * 1000);
 	http_stats_reset(f.c);
 
-	/* identity: 16 pages at cost 1 ($select), 12 per 2 s -> >= 2 s
-	 * audit: 8 pages, 5 per 2 s -> >= 2 s
-	 * CA+IP: 6 pages at 2/s -> >= 2.5 s
-	 * ARM: 8 reads, bucket 4 + 4/s -> >= 1 s */
+	/* identity: 16 pages at cost 1 ($select), 12 per 2 s    -> >= 2 s
+	 * audit:     8 pages, 5 per 2 s                          -> >= 2 s
+	 * CA+IP:     5 pages at 2/s                              -> >= 2 s
+	 * ARM:       8 reads of one subscription, bucket 4 + 4/s -> >= 1 s
+	 * One after another: >= 7 s. */
 	u[0] = url_of(&f, "/v1.0/users?$top=25&$select=id");
 	u[1] = url_of(&f, "/v1.0/auditLogs/signIns?$top=50");
 	u[2] = url_of(&f, "/v1.0/identityProtection/riskDetections?$top=40");
-	u[3] = url_of(&f, "/subscriptions?api-version=2022-12-01");
-	struct seen *sv[4] = {&users, &signins, &risky, &subs};
-	for (int i = 0; i < 4; i++) {
+	sa = url_of(&f, path);
+	struct seen *sv[3] = {&users, &signins, &risk};
+	for (int i = 0; i < 11; i++) {
 		struct http_paged p = {
-			.req = {.url = u[i],
-				.auth = i == 3 ? &arm.base : &f.graph.base,
-				.tenant = SIM_TENANT},
-			.on_page = on_page,
-			.on_done = on_done,
-			.ctx = sv[i],
+		    .req = {.url = i < 3 ? u[i] : sa,
+			    .auth = i < 3 ? &f.graph.base : &arm.base,
+			    .tenant = SIMPROC_TENANT},
+		    .on_page = on_page,
+		    .on_done = on_done,
+		    .ctx = i < 3 ? sv[i] : &storage[i - 3],
 		};
 		assert_int_equal(http_multi_add_paged(f.c, &p, &err), 0);
 	}
@@ -668,44 +671,64 @@ static void test_throttled_classes_run_concurrently(void **state)
 	assert_int_equal(http_multi_run(f.c, &err), 0);
 	elapsed = rate_now_ms() - t0;
 	http_stats_get(f.c, &st);
-	print_message("throttled classes: %lld ms, %lu requests, %lu 429s, %lu paced waits; "
-		      "pages users %u signins %u risk %u subs %u\n",
-		      (long long)elapsed, st.requests, st.throttled, st.paced, users.pages,
-		      signins.pages, risky.pages, subs.pages);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(storage[i].done_rc, 0);
+		if (storage[i].done_ms > arm_done)
+			arm_done = storage[i].done_ms;
+	}
+	print_message("throttled classes together: %lld ms (identity %lld, audit %lld, ca+ip "
+		      "%lld, arm %lld); %lu requests, %lu 429s, %lu limiter waits\n",
+		      (long long)elapsed, (long long)(users.done_ms - t0),
+		      (long long)(signins.done_ms - t0), (long long)(risk.done_ms - t0),
+		      (long long)(arm_done - t0), st.requests, st.throttled, st.paced);
 	assert_int_equal(users.items, 400);
+	assert_int_equal(users.pages, 16);
 	assert_int_equal(signins.items, 400);
+	assert_int_equal(risk.items, 200);
+	/* Paced, not bounced. */
 	assert_true(st.throttled <= 1);
-	/* Each class needed its own time ... */
+	assert_true(st.paced > 0);
+	/* Each class took its own time ... */
 	assert_true(users.done_ms - t0 >= 1900);
 	assert_true(signins.done_ms - t0 >= 1900);
-	/* ... and they overlapped: far less than the ~7.5 s they need one after another. */
-	assert_true(elapsed < 5000);
-	for (int i = 0; i < 4; i++)
+	assert_true(risk.done_ms - t0 >= 1900);
+	assert_true(arm_done - t0 >= 900);
+	/* ... at the same time: about the slowest class, far from the 7 s of their sum. */
+	assert_true(elapsed < 4000);
+	for (int i = 0; i < 3; i++)
 		free(u[i]);
+	free(sa);
 	down(&f);
+}
+
+static int teardown(void **state)
+{
+	if (live)
+		down(live);
+	return 0;
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_retry_after_seconds),
-		cmocka_unit_test(test_retry_after_ignores_locale),
-		cmocka_unit_test(test_retry_after_date),
-		cmocka_unit_test(test_backoff_full_jitter),
-		cmocka_unit_test(test_redact),
-		cmocka_unit_test(test_redact_truncates_after_redacting),
-		cmocka_unit_test(test_service_error),
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_paging_many_pages),
-		cmocka_unit_test(test_429_then_success_honours_retry_after),
-		cmocka_unit_test(test_cut_connection_retried),
-		cmocka_unit_test(test_malformed_page_is_an_error_naming_the_url),
-		cmocka_unit_test(test_denied_carries_graph_error),
-		cmocka_unit_test(test_retries_are_bounded),
-		cmocka_unit_test(test_timeout_and_size_cap),
-		cmocka_unit_test(test_webhook_url_is_redacted_in_errors),
-		cmocka_unit_test(test_cancel_stops_promptly),
-		cmocka_unit_test(test_throttled_classes_run_concurrently),
+	    cmocka_unit_test(test_retry_after_seconds),
+	    cmocka_unit_test(test_retry_after_ignores_locale),
+	    cmocka_unit_test(test_retry_after_date),
+	    cmocka_unit_test(test_backoff_full_jitter),
+	    cmocka_unit_test(test_redact),
+	    cmocka_unit_test(test_redact_truncates_after_redacting),
+	    cmocka_unit_test(test_service_error),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test_teardown(test_paging_many_pages, teardown),
+	    cmocka_unit_test_teardown(test_429_then_success_honours_retry_after, teardown),
+	    cmocka_unit_test_teardown(test_cut_connection_retried, teardown),
+	    cmocka_unit_test_teardown(test_malformed_page_is_an_error_naming_the_url, teardown),
+	    cmocka_unit_test_teardown(test_denied_carries_graph_error, teardown),
+	    cmocka_unit_test_teardown(test_retries_are_bounded, teardown),
+	    cmocka_unit_test_teardown(test_timeout_and_size_cap, teardown),
+	    cmocka_unit_test_teardown(test_webhook_url_is_redacted_in_errors, teardown),
+	    cmocka_unit_test_teardown(test_cancel_stops_promptly, teardown),
+	    cmocka_unit_test_teardown(test_throttled_classes_run_concurrently, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,9 +188,9 @@ static void test_classify(void **state)
 				       "riskDetections?$top=500",
 				       NULL, 0),
 			 RATE_GRAPH_CA_IP);
-	assert_int_equal(rate_classify("GET", "https://graph.microsoft.com/v1.0/auditLogs/signIns",
-				       NULL, 0),
-			 RATE_GRAPH_AUDIT);
+	assert_int_equal(
+	    rate_classify("GET", "https://graph.microsoft.com/v1.0/auditLogs/signIns", NULL, 0),
+	    RATE_GRAPH_AUDIT);
 	assert_int_equal(rate_classify("GET",
 				       "https://graph.microsoft.com/v1.0/reports/"
 				       "authenticationMethods/userRegistrationDetails",
@@ -209,14 +209,15 @@ static void test_classify(void **state)
 				       scope, sizeof(scope)),
 			 RATE_ARM_READ);
 	assert_string_equal(scope, "");
-	assert_int_equal(rate_classify("POST", "https://x.webhook.azure-automation.net/webhooks?"
-					       "token=abc",
+	assert_int_equal(rate_classify("POST",
+				       "https://x.webhook.azure-automation.net/webhooks?"
+				       "token=abc",
 				       scope, sizeof(scope)),
 			 RATE_DEFAULT);
 	/* A word inside a segment is not the segment. */
-	assert_int_equal(rate_classify("GET", "https://graph.microsoft.com/v1.0/users/reportsTo",
-				       NULL, 0),
-			 RATE_GRAPH_IDENTITY);
+	assert_int_equal(
+	    rate_classify("GET", "https://graph.microsoft.com/v1.0/users/reportsTo", NULL, 0),
+	    RATE_GRAPH_IDENTITY);
 }
 
 static void test_cost(void **state)
@@ -224,7 +225,8 @@ static void test_cost(void **state)
 	const char *g = "https://graph.microsoft.com/v1.0";
 	char url[256];
 
-#define COST(path) (snprintf(url, sizeof(url), "%s%s", g, path), rate_cost(RATE_GRAPH_IDENTITY, url))
+#define COST(path)                                                                                 \
+	(snprintf(url, sizeof(url), "%s%s", g, path), rate_cost(RATE_GRAPH_IDENTITY, url))
 	assert_true(COST("/users") == 2);
 	assert_true(COST("/users?$select=id,displayName") == 1);
 	assert_true(COST("/users?$top=999&$select=id&$expand=manager") == 2);
@@ -241,15 +243,15 @@ static void test_cost(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_window_never_over_budget),
-		cmocka_unit_test(test_window_wait_is_until_room),
-		cmocka_unit_test(test_window_margin_widens),
-		cmocka_unit_test(test_identity_budget_by_tenant_size),
-		cmocka_unit_test(test_bucket),
-		cmocka_unit_test(test_hold_after_429),
-		cmocka_unit_test(test_same_key_same_limiter),
-		cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_cost),
+	    cmocka_unit_test(test_window_never_over_budget),
+	    cmocka_unit_test(test_window_wait_is_until_room),
+	    cmocka_unit_test(test_window_margin_widens),
+	    cmocka_unit_test(test_identity_budget_by_tenant_size),
+	    cmocka_unit_test(test_bucket),
+	    cmocka_unit_test(test_hold_after_429),
+	    cmocka_unit_test(test_same_key_same_limiter),
+	    cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_cost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,78 @@
+/* idsec.h - what the identity-security screens (Dashboard, Identity, Controls) share:
+ * the selected tenant, the controls catalog, the unlocked vault and the scan job.
+ *
+ * One instance per console, created by the first of those screens and freed with the last
+ * (UI thread only).  A scan or a risk acceptance bumps `generation`; each screen compares
+ * it with the one it loaded and reloads when they differ, so every screen shows the new
+ * results without being told one by one. */
+#ifndef TATER_SCREENS_IDSEC_H
+#define TATER_SCREENS_IDSEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tater/posture.h"
+#include "tater/screen.h"
+#include "tater/tenants.h"
+
+struct catalog;
+struct vault;
+
+struct idsec {
+	struct screen_ctx *ctx;
+	int refs;
+	struct tenant *tenants;
+	size_t ntenants;
+	int64_t tenant_id; /* the selected tenant (0: none) */
+	struct catalog *cat;
+	char cat_err[512]; /* why the catalog did not load */
+	struct vault *vault; /* unlocked on the UI's store connection, once per session */
+	uint64_t scan_job;
+	char scan_name[128];
+	unsigned generation;
+	/* A recommendation's "jump to its controls", taken by the Controls screen. */
+	int jump;
+	char jump_title[160];
+	char jump_ids[POSTURE_REC_CONTROLS][64];
+	int njump;
+};
+
+struct idsec *idsec_get(struct screen_ctx *ctx);
+void idsec_put(struct idsec *is);
+
+/* Re-read the tenant list (keeps the selection when it still exists). */
+void idsec_reload_tenants(struct idsec *is);
+/* The selected tenant, or NULL when there is none. */
+const struct tenant *idsec_tenant(struct idsec *is);
+/* Its scope ("tenant:3"); "" when there is none. */
+void idsec_scope(struct idsec *is, char *buf, size_t n);
+void idsec_next_tenant(struct idsec *is);
+/* The catalog (loaded on first use); NULL with cat_err set when it cannot load. */
+const struct catalog *idsec_catalog(struct idsec *is);
+
+/* Scan the selected tenant as a worker job, asking for the vault passphrase first when the
+ * vault is locked and there is no key file. */
+void idsec_scan(struct idsec *is);
+/* Completion of the scan job: 1 when ev was it. */
+int idsec_event(struct idsec *is, struct worker_event *ev);
+
+/* The last scan of the selected tenant, for a header line; 0 when there is none. */
+struct idsec_last_scan {
+	char started[32], finished[32], status[16];
+	char detail[256];
+};
+int idsec_last_scan(struct idsec *is, struct idsec_last_scan *out);
+
+/* The shared key handling of the three screens (scan, next tenant); UI_IGNORED otherwise. */
+int idsec_key(struct idsec *is, const struct ui_event *ev);
+
+/* Draw the "Tenant: X (t: next)" / scan-state line; returns the rect below it. */
+struct ui_rect idsec_header(struct idsec *is, struct ui_rect r, const char *title);
+
+/* Ask the Controls screen to show only these controls, and go there. */
+void idsec_jump_controls(struct idsec *is, const struct posture_rec *rec);
+
+/* "2026-12-03T16:14:27.123Z" -> "2026-12-03 16:14" (UTC). */
+void idsec_short_time(const char *iso, char *out, size_t n);
+
+#endif
