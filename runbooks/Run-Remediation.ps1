@@ -194,7 +194,8 @@ function Read-TaterRequest {
         try { $wd = $wd | ConvertFrom-Json -Depth 5 } catch { Add-TaterError 'The webhook data is not valid JSON.'; return $null }
     }
     $raw = $null
-    if ($wd.PSObject.Properties.Name -contains 'RequestBody') { $raw = $wd.RequestBody }
+    if ($wd -is [System.Collections.IDictionary]) { if ($wd.Contains('RequestBody')) { $raw = $wd['RequestBody'] } }
+    elseif ($wd.PSObject.Properties.Name -contains 'RequestBody') { $raw = $wd.RequestBody }
     if ($raw -isnot [string] -or [string]::IsNullOrWhiteSpace($raw)) { Add-TaterError 'The request has no body: POST a JSON object.'; return $null }
     if ([Text.Encoding]::UTF8.GetByteCount($raw) -gt $script:MaxBodyBytes) { Add-TaterError "The request body is larger than $($script:MaxBodyBytes) bytes."; return $null }
     try { $body = $raw | ConvertFrom-Json -AsHashtable -Depth 5 } catch { Add-TaterError 'The request body is not valid JSON.'; return $null }
@@ -224,7 +225,7 @@ function Read-TaterRequest {
     }
     if ($body.parameters -isnot [System.Collections.IDictionary]) { Add-TaterError 'parameters must be a JSON object ({} for none).'; $ok = $false }
     else {
-        foreach ($k in $body.parameters.Keys) {
+        foreach ($k in @($body.parameters.Keys)) {
             $v = $body.parameters[$k]
             if ($k -cnotmatch '^[A-Za-z][A-Za-z0-9]{0,63}$') { Add-TaterError "Parameter name '$k' is not valid."; $ok = $false; continue }
             if ($null -eq $v) { continue }
@@ -463,7 +464,7 @@ function Add-TaterItem {
 
 # Hands an Exchange script to Run-Remediation-EXO and adopts its result.
 function Invoke-TaterExoRunbook {
-    param([string] $ScriptId, [string] $ScriptSha256, [hashtable] $Given)
+    param([string] $ScriptId, [string] $ScriptSha256, [System.Collections.IDictionary] $Given)
     Connect-TaterAzure
     $rg = Get-TaterSetting 'TaterResourceGroupName'
     $aa = Get-TaterSetting 'TaterAutomationAccountName'

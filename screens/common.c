@@ -43,7 +43,7 @@ void screen_draw_plan(const struct screen_plan *p, struct ui_rect r)
 		       p->needs, 0);
 	y += used + 1;
 	ui_text(y, body.x, body.w, UI_DIM,
-		"Working now: Activity (0) and Settings > Tenants (-). Press ? for every key.");
+		"The other screens hold real data: see the tabs above. Press ? for every key.");
 }
 
 /* A planned screen keeps no state; any non-NULL pointer says "created". */

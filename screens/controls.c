@@ -1,25 +1,813 @@
-/* controls.c - the Controls screen (planned: it says what it will hold). */
-#include "tater/screen.h"
+/* controls.c - the Controls screen: the latest result of every control for the selected
+ * tenant, with status (a risk in force reads "fail (accepted until ...)"), severity, id,
+ * title and framework references.  Group by area or by framework (b); filter by status (f),
+ * severity (v), framework (F) and as you type (/).  A detail pane (Enter) holds the
+ * description, rationale, reason, evidence, references and the check's SQL.  The header
+ * shows the pass rate and its trend over scans.
+ *
+ * Risk acceptance: an admin (roles.h) marks a failing control accepted with a reason and an
+ * expiry date (A), or revokes it (R).  Both are worker jobs calling eval_accept /
+ * eval_revoke, which record them in the activity log; --readonly refuses them. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-static const struct screen_plan plan = {
-    "Controls",
-    "Every compliance control (CIS, CISA SCuBA; mapped to NIST 800-53, ISO 27001, SOC 2) with "
-    "status pass/fail/unknown, the reason and the evidence; Remediate opens a confirmation, then a "
-    "live status modal for the Azure Automation runbook.",
-    "Controls come with the catalog and evaluation of issue 5; one-click remediation with issue 6 "
-    "and Settings > Integrations (webhook URL).",
+#include "idsec.h"
+#include "tater/catalog.h"
+#include "tater/eval.h"
+#include "tater/roles.h"
+#include "tater/store.h"
+#include "tater/ui_form.h"
+#include "tater/ui_table.h"
+#include "tater/ui_widgets.h"
+
+#define TREND_SCANS 30
+
+enum { C_GROUP, C_STATUS, C_SEV, C_ID, C_TITLE, C_FW, NCELLS };
+enum { GROUP_NONE, GROUP_AREA, GROUP_FRAMEWORK, NGROUPS };
+
+static const char *const group_names[NGROUPS] = {"none", "area", "framework"};
+static const char *const status_cycle[] = {NULL, "fail", "accepted", "unknown", "pass"};
+static const char *const severity_cycle[] = {NULL, "critical", "high", "medium", "low"};
+static const char *const fw_short[CATALOG_NFRAMEWORKS] = {"CIS", "SCuBA", "NIST", "ISO", "SOC2"};
+
+static const struct ui_column cols_grouped[NCELLS] = {
+    {"Group", 8, 1, 0},	   {"Status", 7, 2, 0}, {"Severity", 8, 0, 0},
+    {"Control", 12, 2, 0}, {"Title", 16, 4, 0}, {"Frameworks", 10, 2, 0},
 };
+
+enum { F_REASON, F_EXPIRES, NFIELDS };
+
+static int valid_expiry(const struct ui_form *f, int field, const char *v, char *msg, size_t n);
+
+static const struct ui_field_def accept_fields[NFIELDS] = {
+    [F_REASON] = {"Reason", UI_FIELD_TEXT, 1, NULL, NULL, "why the risk is accepted", 400, 0, 0},
+    [F_EXPIRES] = {"Expires", UI_FIELD_TEXT, 1, valid_expiry, NULL, "YYYY-MM-DD", 10, 0, 0},
+};
+
+struct controls {
+	struct screen_ctx *ctx;
+	struct idsec *is;
+	unsigned loaded_gen;
+	int64_t loaded_tenant;
+	int loaded;
+	char scope[32];
+	struct eval_results res;
+	int have_score;
+	struct eval_score score;
+	double trend[TREND_SCANS];
+	int ntrend;
+	int group;
+	int fstatus, fseverity;
+	char framework[64];
+	/* Only these controls (a recommendation's), when nfocus > 0. */
+	char focus_title[160];
+	char focus[POSTURE_REC_CONTROLS][64];
+	int nfocus;
+	struct ui_table *table;
+	struct ui_rowset *rows;
+	size_t *ridx; /* result index of each rowset row */
+	int detail, detail_scroll;
+	int64_t evidence_for;
+	char *evidence;
+	struct ui_form *form;
+	char form_control[64];
+	uint64_t accept_job, revoke_job;
+	char err[512];
+	char keep[64]; /* the selected control's id, kept across a reload */
+};
+
+/* ---- expiry ---- */
+
+static int valid_expiry(const struct ui_form *f, int field, const char *v, char *msg, size_t n)
+{
+	int y, m, d;
+	char today[11], rest;
+	time_t now = time(NULL);
+	struct tm tm, chk = {0};
+
+	(void)f;
+	(void)field;
+	if (strlen(v) != 10 || sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &rest) != 3 ||
+	    !isdigit((unsigned char)v[0]) || v[4] != '-' || v[7] != '-') {
+		snprintf(msg, n, "a date: YYYY-MM-DD");
+		return -1;
+	}
+	chk.tm_year = y - 1900;
+	chk.tm_mon = m - 1;
+	chk.tm_mday = d;
+	chk.tm_hour = 12;
+	if (m < 1 || m > 12 || d < 1 || d > 31 || (timegm(&chk), chk.tm_mday != d)) {
+		snprintf(msg, n, "no such date");
+		return -1;
+	}
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if (strcmp(v, today) < 0) {
+		snprintf(msg, n, "in the past (today is %s UTC)", today);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- jobs ---- */
+
+struct accept_arg {
+	char scope[32], control[64], reason[512], expires[16];
+	int revoke;
+};
+
+static int accept_job(struct job *j, struct store *s, void *p, struct tater_err *err)
+{
+	struct accept_arg *a = p;
+	int ret;
+
+	(void)j;
+	if (!s)
+		return tater_errf(err, TATER_EIO, "no store");
+	/* The role is checked where the write happens, not only where the key was pressed. */
+	if ((ret = store_role_require(s, STORE_ROLE_ADMIN,
+				      a->revoke ? "revoke a risk acceptance" : "accept a risk",
+				      err)) < 0)
+		return ret;
+	if (a->revoke)
+		return eval_revoke(s, a->scope, a->control, err);
+	return eval_accept(s, a->scope, a->control, a->reason, a->expires, err);
+}
+
+/* ---- rows ---- */
+
+static const struct eval_result *selected(struct controls *c)
+{
+	size_t i;
+
+	if (!c->table || !c->rows)
+		return NULL;
+	i = ui_table_selected(c->table);
+	if (i == (size_t)-1)
+		return NULL;
+	return &c->res.v[c->ridx[ui_rowset_index(c->rows, i)]];
+}
+
+static void refs_text(const struct control *c, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int fw = 0; fw < CATALOG_NFRAMEWORKS && o < n; fw++) {
+		const struct catalog_list *l = &c->refs[fw];
+
+		if (!l->n)
+			continue;
+		o += (size_t)snprintf(buf + o, n - o, "%s%s ", o ? "; " : "", fw_short[fw]);
+		for (size_t i = 0; i < l->n && o < n; i++)
+			o += (size_t)snprintf(buf + o, n - o, "%s%s", i ? ", " : "", l->v[i]);
+	}
+}
+
+static int focused_on(const struct controls *c, const char *id)
+{
+	if (!c->nfocus)
+		return 1;
+	for (int i = 0; i < c->nfocus; i++)
+		if (strcmp(c->focus[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static int add_row(struct controls *c, struct ui_rowset *rs, size_t **idx, size_t *cap, size_t ri,
+		   const char *group)
+{
+	const struct eval_result *r = &c->res.v[ri];
+	char status[64], refs[512];
+	const char *cells[NCELLS];
+
+	eval_result_label(r, status, sizeof(status));
+	refs_text(r->control, refs, sizeof(refs));
+	cells[C_GROUP] = group;
+	cells[C_STATUS] = status;
+	cells[C_SEV] = r->severity;
+	cells[C_ID] = r->control->id;
+	cells[C_TITLE] = r->control->title;
+	cells[C_FW] = refs;
+	if (ui_rowset_total(rs) == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		size_t *nv = realloc(*idx, nc * sizeof(**idx));
+
+		if (!nv)
+			return -1;
+		*idx = nv;
+		*cap = nc;
+	}
+	(*idx)[ui_rowset_total(rs)] = ri;
+	/* Ungrouped, the Group column is left out: the row starts at Status. */
+	return ui_rowset_add(rs, c->group == GROUP_NONE ? cells + 1 : cells);
+}
+
+static void build_rows(struct controls *c)
+{
+	int ncols = c->group == GROUP_NONE ? NCELLS - 1 : NCELLS;
+	struct ui_rowset *rs = ui_rowset_new(ncols);
+	struct ui_table_source src;
+	size_t *idx = NULL, cap = 0;
+	const char *keep = c->keep;
+
+	if (!rs)
+		return;
+	if (c->group == GROUP_FRAMEWORK) {
+		for (int fw = 0; fw < CATALOG_NFRAMEWORKS; fw++)
+			for (size_t i = 0; i < c->res.n; i++)
+				if (c->res.v[i].control->refs[fw].n &&
+				    focused_on(c, c->res.v[i].control->id))
+					add_row(
+					    c, rs, &idx, &cap, i,
+					    catalog_framework_label((enum catalog_framework)fw));
+	} else if (c->group == GROUP_AREA) {
+		/* Areas in order of first appearance, each with its controls. */
+		for (size_t a = 0; a < c->res.n; a++) {
+			const char *area = c->res.v[a].control->area;
+			int seen = 0;
+
+			for (size_t b = 0; b < a && !seen; b++)
+				seen = strcmp(c->res.v[b].control->area, area) == 0;
+			if (seen)
+				continue;
+			for (size_t i = a; i < c->res.n; i++)
+				if (strcmp(c->res.v[i].control->area, area) == 0 &&
+				    focused_on(c, c->res.v[i].control->id))
+					add_row(c, rs, &idx, &cap, i, area);
+		}
+	} else {
+		for (size_t i = 0; i < c->res.n; i++)
+			if (focused_on(c, c->res.v[i].control->id))
+				add_row(c, rs, &idx, &cap, i, "");
+	}
+	ui_table_free(c->table);
+	c->table = ui_table_new(c->group == GROUP_NONE ? cols_grouped + 1 : cols_grouped, ncols);
+	ui_rowset_free(c->rows);
+	free(c->ridx);
+	c->rows = rs;
+	c->ridx = idx;
+	if (!c->table)
+		return;
+	ui_table_set_empty_text(c->table, c->res.n ? "No control matches these filters (f, v, F)."
+						   : "No results yet: press S to scan.");
+	ui_rowset_source(rs, &src);
+	ui_table_set_source(c->table, &src);
+	/* The same control stays selected across a reload (a scan, an acceptance). */
+	for (size_t i = 0; keep[0] && i < ui_table_count(c->table); i++) {
+		if (strcmp(c->res.v[idx[ui_rowset_index(rs, i)]].control->id, keep) == 0) {
+			ui_table_select(c->table, i);
+			break;
+		}
+	}
+}
+
+static void load(struct controls *c)
+{
+	struct tater_err err = {0};
+	const struct catalog *cat;
+	struct eval_filter f = {0};
+	struct eval_score *tr = NULL;
+	size_t ntr = 0;
+
+	{
+		const struct eval_result *was = selected(c);
+
+		snprintf(c->keep, sizeof(c->keep), "%s", was ? was->control->id : "");
+	}
+	eval_results_free(&c->res);
+	memset(&c->res, 0, sizeof(c->res));
+	c->have_score = 0;
+	c->ntrend = 0;
+	c->err[0] = '\0';
+	c->loaded = 1;
+	c->loaded_gen = c->is->generation;
+	idsec_reload_tenants(c->is);
+	c->loaded_tenant = c->is->tenant_id;
+	idsec_scope(c->is, c->scope, sizeof(c->scope));
+	free(c->evidence);
+	c->evidence = NULL;
+	c->evidence_for = 0;
+	cat = idsec_catalog(c->is);
+	if (!cat)
+		snprintf(c->err, sizeof(c->err), "The controls catalog did not load: %s",
+			 c->is->cat_err);
+	if (c->scope[0] && cat && c->ctx->store) {
+		f.status = status_cycle[c->fstatus];
+		f.severity = severity_cycle[c->fseverity];
+		f.framework = c->framework[0] ? c->framework : NULL;
+		if (eval_results_latest(c->ctx->store, cat, c->scope, &f, &c->res, &err) < 0)
+			snprintf(c->err, sizeof(c->err), "%s", err.msg);
+		if (eval_score(c->ctx->store, c->scope, 0, &c->score, &err) == 0)
+			c->have_score = 1;
+		if (eval_trend(c->ctx->store, c->scope, TREND_SCANS, &tr, &ntr, &err) == 0) {
+			for (size_t i = 0; i < ntr && c->ntrend < TREND_SCANS; i++)
+				if (tr[i].pass_rate >= 0)
+					c->trend[c->ntrend++] = tr[i].pass_rate;
+			free(tr);
+		}
+	}
+	build_rows(c);
+}
+
+static void maybe_load(struct controls *c)
+{
+	if (!c->loaded || c->loaded_gen != c->is->generation ||
+	    c->loaded_tenant != c->is->tenant_id)
+		load(c);
+}
+
+/* ---- screen ops ---- */
+
+static void *create(struct screen_ctx *ctx)
+{
+	struct controls *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->ctx = ctx;
+	c->is = idsec_get(ctx);
+	if (!c->is) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void destroy(void *self)
+{
+	struct controls *c = self;
+
+	if (!c)
+		return;
+	eval_results_free(&c->res);
+	ui_table_free(c->table);
+	ui_rowset_free(c->rows);
+	free(c->ridx);
+	free(c->evidence);
+	ui_form_free(c->form);
+	idsec_put(c->is);
+	free(c);
+}
+
+static void enter(void *self)
+{
+	struct controls *c = self;
+
+	if (c->is->jump) {
+		c->is->jump = 0;
+		c->nfocus = c->is->njump;
+		snprintf(c->focus_title, sizeof(c->focus_title), "%s", c->is->jump_title);
+		for (int i = 0; i < c->nfocus; i++)
+			snprintf(c->focus[i], sizeof(c->focus[i]), "%s", c->is->jump_ids[i]);
+		/* Show them whatever the filters said. */
+		c->fstatus = c->fseverity = 0;
+		c->framework[0] = '\0';
+		c->detail = 0;
+	}
+	c->loaded = 0;
+	maybe_load(c);
+}
+
+/* Collapse runs of white space (the SQL's line breaks) into single spaces. */
+static char *one_line(const char *s)
+{
+	char *out = malloc(strlen(s ? s : "") + 1), *o = out;
+	int space = 0;
+
+	if (!out)
+		return NULL;
+	for (; s && *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = o != out;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = 0;
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+static void draw_detail(struct controls *c, struct ui_rect r)
+{
+	const struct eval_result *res = selected(c);
+	const struct control *ct;
+	const char *labels[24], *values[24];
+	char status[64], refs[CATALOG_NFRAMEWORKS][512], ev[64], acc[700];
+	char *sql, *evtext = NULL;
+	int n = 0;
+
+	if (!res)
+		return;
+	ct = res->control;
+	if (c->evidence_for != res->id) {
+		struct tater_err err = {0};
+
+		free(c->evidence);
+		c->evidence = NULL;
+		if (eval_result_evidence(c->ctx->store, res->id, &c->evidence, &err) < 0)
+			c->evidence = strdup(err.msg);
+		c->evidence_for = res->id;
+	}
+	eval_result_label(res, status, sizeof(status));
+	labels[n] = "Control";
+	values[n++] = ct->id;
+	labels[n] = "Title";
+	values[n++] = ct->title;
+	labels[n] = "Status";
+	values[n++] = status;
+	labels[n] = "Severity";
+	values[n++] = res->severity;
+	labels[n] = "Reason";
+	values[n++] = res->reason ? res->reason : "";
+	if (res->accepted) {
+		snprintf(acc, sizeof(acc), "until %s by %s: %s", res->accepted_until,
+			 res->accepted_by ? res->accepted_by : "?",
+			 res->accepted_reason ? res->accepted_reason : "");
+		labels[n] = "Accepted";
+		values[n++] = acc;
+	}
+	labels[n] = "Area";
+	values[n++] = ct->area;
+	for (int fw = 0; fw < CATALOG_NFRAMEWORKS; fw++) {
+		size_t o = 0;
+
+		if (!ct->refs[fw].n)
+			continue;
+		refs[fw][0] = '\0';
+		for (size_t i = 0; i < ct->refs[fw].n && o < sizeof(refs[fw]); i++)
+			o += (size_t)snprintf(refs[fw] + o, sizeof(refs[fw]) - o, "%s%s",
+					      i ? ", " : "", ct->refs[fw].v[i]);
+		labels[n] = catalog_framework_label((enum catalog_framework)fw);
+		values[n++] = refs[fw];
+	}
+	labels[n] = "Description";
+	values[n++] = ct->description ? ct->description : "";
+	labels[n] = "Rationale";
+	values[n++] = ct->rationale ? ct->rationale : "";
+	snprintf(ev, sizeof(ev), "Evidence (%lld)", (long long)res->evidence_count);
+	if (c->evidence) {
+		/* The store keeps up to 1,000 items; a pane needs far fewer characters. */
+		size_t len = strlen(c->evidence);
+
+		evtext = len > 4000 ? strndup(c->evidence, 4000) : strdup(c->evidence);
+	}
+	labels[n] = ev;
+	values[n++] = evtext ? evtext : "";
+	labels[n] = "Remediation";
+	values[n++] = ct->remediation ? ct->remediation : "none";
+	sql = one_line(ct->check);
+	labels[n] = "Check (SQL)";
+	values[n++] = sql ? sql : "";
+	ui_detail(r, "Details (Enter closes, C-d/C-u scroll)", labels, values, n, c->detail_scroll);
+	free(sql);
+	free(evtext);
+}
 
 static void draw(void *self, struct ui_rect r)
 {
-	(void)self;
-	screen_draw_plan(&plan, r);
+	struct controls *c = self;
+	struct ui_rect b;
+	int y, x, w;
+
+	maybe_load(c);
+	b = idsec_header(c->is, r, "Controls");
+	x = b.x + 1;
+	w = b.w - 2;
+	y = b.y;
+	if (c->form) {
+		ui_form_draw(c->form, b);
+		return;
+	}
+	if (!idsec_tenant(c->is)) {
+		ui_wrap(
+		    (struct ui_rect){y + 1, x + 1, b.h - 1, w - 2}, UI_WARN,
+		    "No tenant yet: add one in Settings > Tenants (press -, then a), then press "
+		    "S to scan it.",
+		    0);
+		return;
+	}
+	if (c->err[0]) {
+		ui_text(y++, x, w, UI_ERROR, c->err);
+	} else {
+		int used = 0;
+
+		if (c->have_score) {
+			used = ui_textf(y, x, w, UI_NORMAL,
+					"%d pass  %d fail  %d accepted  %d unknown", c->score.pass,
+					c->score.fail, c->score.accepted, c->score.unknown);
+			if (c->score.pass_rate >= 0)
+				used += ui_textf(y, x + used, w - used, UI_NORMAL,
+						 "  pass rate %.0f%%", c->score.pass_rate);
+			if (c->ntrend > 1 && w - used > 12) {
+				int sw = c->ntrend < 10 ? c->ntrend : 10;
+
+				used += ui_text(y, x + used, w - used, UI_NORMAL, " ");
+				ui_sparkline(y, x + used, sw, c->trend, c->ntrend, UI_OK);
+				used += sw;
+			}
+		} else {
+			used = ui_text(y, x, w, UI_DIM, "No results yet (S scans)");
+		}
+		ui_textf(y, x + used, w - used, UI_DIM, "  [status %s, severity %s%s%s, group %s]",
+			 status_cycle[c->fstatus] ? status_cycle[c->fstatus] : "all",
+			 severity_cycle[c->fseverity] ? severity_cycle[c->fseverity] : "all",
+			 c->framework[0] ? ", " : "", c->framework, group_names[c->group]);
+		y++;
+	}
+	if (c->nfocus) {
+		ui_textf(y++, x, w, UI_TITLE, "Behind \"%s\" (q shows all controls)",
+			 c->focus_title);
+	}
+	b.h -= y - b.y;
+	b.y = y;
+	if (!c->table)
+		return;
+	if (c->detail && b.h > 14) {
+		struct ui_rect t = b, dr = b;
+
+		t.h = b.h * 2 / 5;
+		dr.y = b.y + t.h;
+		dr.h = b.h - t.h;
+		ui_table_draw(c->table, t, 1);
+		draw_detail(c, dr);
+	} else if (c->detail) {
+		draw_detail(c, b);
+	} else {
+		ui_table_draw(c->table, b, 1);
+	}
+}
+
+static void close_form(struct controls *c)
+{
+	ui_form_free(c->form);
+	c->form = NULL;
+}
+
+static int is_admin(struct controls *c, const char *what)
+{
+	struct tater_err err = {0};
+
+	if (store_role_require(c->ctx->store, STORE_ROLE_ADMIN, what, &err) < 0) {
+		ui_error(c->ctx->ui, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+static void open_accept(struct controls *c)
+{
+	const struct eval_result *r = selected(c);
+	char title[160];
+
+	if (!r || !ui_may_change(c->ctx->ui, "accepting a risk"))
+		return;
+	if (strcmp(r->status, "fail") != 0) {
+		ui_message(c->ctx->ui, "Only a failing control's risk can be accepted (%s is %s)",
+			   r->control->id, r->status);
+		return;
+	}
+	if (!is_admin(c, "accept a risk"))
+		return;
+	snprintf(title, sizeof(title), "Accept the risk of %s", r->control->id);
+	c->form = ui_form_new(title, accept_fields, NFIELDS);
+	if (!c->form)
+		return;
+	snprintf(c->form_control, sizeof(c->form_control), "%s", r->control->id);
+	if (r->accepted) {
+		char day[11];
+
+		snprintf(day, sizeof(day), "%.10s", r->accepted_until);
+		ui_form_set(c->form, F_REASON, r->accepted_reason ? r->accepted_reason : "");
+		ui_form_set(c->form, F_EXPIRES, day);
+		ui_form_clean(c->form);
+	}
+}
+
+static void submit(struct controls *c, struct accept_arg *a, uint64_t *id)
+{
+	struct tater_err err = {0};
+
+	snprintf(a->scope, sizeof(a->scope), "%s", c->scope);
+	if (worker_submit(c->ctx->worker, a->revoke ? "revoke a risk acceptance" : "accept a risk",
+			  accept_job, a, free, id, &err) < 0)
+		ui_error(c->ctx->ui, "%s", err.msg);
+}
+
+static void save_accept(struct controls *c)
+{
+	struct accept_arg *a;
+
+	if (!ui_may_change(c->ctx->ui, "accepting a risk"))
+		return;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return;
+	snprintf(a->control, sizeof(a->control), "%s", c->form_control);
+	snprintf(a->reason, sizeof(a->reason), "%s", ui_form_get(c->form, F_REASON));
+	snprintf(a->expires, sizeof(a->expires), "%s", ui_form_get(c->form, F_EXPIRES));
+	submit(c, a, &c->accept_job);
+}
+
+static void revoke_done(void *ctx, int result, const char *input)
+{
+	struct controls *c = ctx;
+	struct accept_arg *a;
+
+	(void)input;
+	if (result != UI_MODAL_OK || !ui_may_change(c->ctx->ui, "revoking a risk acceptance"))
+		return;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return;
+	a->revoke = 1;
+	snprintf(a->control, sizeof(a->control), "%s", c->form_control);
+	submit(c, a, &c->revoke_job);
+}
+
+static void ask_revoke(struct controls *c)
+{
+	const struct eval_result *r = selected(c);
+	char text[256];
+
+	if (!r)
+		return;
+	if (!r->accepted) {
+		ui_message(c->ctx->ui, "%s has no risk acceptance in force", r->control->id);
+		return;
+	}
+	if (!ui_may_change(c->ctx->ui, "revoking a risk acceptance") ||
+	    !is_admin(c, "revoke a risk acceptance"))
+		return;
+	snprintf(c->form_control, sizeof(c->form_control), "%s", r->control->id);
+	snprintf(text, sizeof(text), "Revoke the acceptance of %s? It shows as a plain fail again.",
+		 r->control->id);
+	ui_confirm(c->ctx->ui, "Revoke risk acceptance?", text, "Revoke", revoke_done, c);
+}
+
+static void framework_done(void *ctx, int result, const char *input)
+{
+	struct controls *c = ctx;
+	struct tater_err err = {0};
+
+	if (result != UI_MODAL_OK)
+		return;
+	if (input && *input && catalog_framework_spec_ok(input, &err) < 0) {
+		ui_error(c->ctx->ui, "%s", err.msg);
+		return;
+	}
+	snprintf(c->framework, sizeof(c->framework), "%s", input ? input : "");
+	c->loaded = 0;
+}
+
+static void discard_done(void *ctx, int result, const char *input)
+{
+	(void)input;
+	if (result == UI_MODAL_OK)
+		close_form(ctx);
+}
+
+static int key(void *self, const struct ui_event *ev)
+{
+	struct controls *c = self;
+
+	if (c->form) {
+		enum ui_form_result fr = ui_form_key(c->form, ev);
+
+		if (fr == UI_FORM_SAVE)
+			save_accept(c);
+		else if (fr == UI_FORM_CANCEL) {
+			if (ui_form_dirty(c->form))
+				ui_confirm(c->ctx->ui, "Discard changes?",
+					   "The risk acceptance is not saved. Discard it?",
+					   "Discard", discard_done, c);
+			else
+				close_form(c);
+		}
+		return fr == UI_FORM_IGNORED ? UI_IGNORED : UI_HANDLED;
+	}
+	if (c->table && ui_table_filtering(c->table))
+		return ui_table_key(c->table, ev);
+	if (idsec_key(c->is, ev) == UI_HANDLED)
+		return UI_HANDLED;
+	switch (ev->act) {
+	case UI_ACT_OPEN:
+		if (selected(c)) {
+			c->detail = !c->detail;
+			c->detail_scroll = 0;
+		}
+		return UI_HANDLED;
+	case UI_ACT_PAGE_DOWN:
+		if (c->detail) {
+			c->detail_scroll += 5;
+			return UI_HANDLED;
+		}
+		break;
+	case UI_ACT_PAGE_UP:
+		if (c->detail) {
+			c->detail_scroll = c->detail_scroll > 5 ? c->detail_scroll - 5 : 0;
+			return UI_HANDLED;
+		}
+		break;
+	case UI_ACT_UP:
+	case UI_ACT_DOWN:
+		c->detail_scroll = 0;
+		break;
+	case UI_ACT_BACK:
+		if (c->detail) {
+			c->detail = 0;
+			return UI_HANDLED;
+		}
+		if (c->table && ui_table_key(c->table, ev) == UI_HANDLED)
+			return UI_HANDLED; /* drops the / filter first */
+		if (c->nfocus) {
+			c->nfocus = 0;
+			c->loaded = 0;
+			/* and go back where the jump came from */
+		}
+		return UI_IGNORED;
+	case UI_ACT_GROUP_BY:
+		c->group = (c->group + 1) % NGROUPS;
+		c->loaded = 0;
+		ui_message(c->ctx->ui, "Grouped by %s", group_names[c->group]);
+		return UI_HANDLED;
+	case UI_ACT_FILTER_STATUS:
+		c->fstatus = (c->fstatus + 1) % 5;
+		c->loaded = 0;
+		return UI_HANDLED;
+	case UI_ACT_FILTER_SEVERITY:
+		c->fseverity = (c->fseverity + 1) % 5;
+		c->loaded = 0;
+		return UI_HANDLED;
+	case UI_ACT_FILTER_FRAMEWORK:
+		ui_prompt(c->ctx->ui, "Framework filter",
+			  "scuba, cis, nist, iso or soc2, optionally with a reference prefix "
+			  "(scuba:MS.AAD.3, cis:5.2). Empty shows every framework.",
+			  0, framework_done, c);
+		return UI_HANDLED;
+	case UI_ACT_ACCEPT_RISK:
+		open_accept(c);
+		return UI_HANDLED;
+	case UI_ACT_REVOKE_RISK:
+		ask_revoke(c);
+		return UI_HANDLED;
+	case UI_ACT_REFRESH:
+		c->loaded = 0;
+		return UI_HANDLED;
+	default:
+		break;
+	}
+	return c->table ? ui_table_key(c->table, ev) : UI_IGNORED;
+}
+
+static int event(void *self, struct worker_event *ev)
+{
+	struct controls *c = self;
+
+	if (c->accept_job && ev->job_id == c->accept_job) {
+		c->accept_job = 0;
+		if (ev->rc == 0) {
+			ui_message(c->ctx->ui, "Risk of %s accepted until %s", c->form_control,
+				   c->form ? ui_form_get(c->form, F_EXPIRES) : "?");
+			close_form(c);
+			c->is->generation++;
+		} else if (c->form) {
+			ui_form_set_error(c->form, F_EXPIRES, ev->err.msg);
+		}
+		return 1;
+	}
+	if (c->revoke_job && ev->job_id == c->revoke_job) {
+		c->revoke_job = 0;
+		if (ev->rc == 0) {
+			ui_message(c->ctx->ui, "Acceptance of %s revoked", c->form_control);
+			c->is->generation++;
+		}
+		return 1;
+	}
+	return idsec_event(c->is, ev);
+}
+
+static int dirty(void *self)
+{
+	struct controls *c = self;
+
+	return c->form && ui_form_dirty(c->form);
 }
 
 const struct screen_def screen_controls = {
     .name = "controls",
     .title = "Controls",
-    .create = screen_plan_create,
-    .destroy = screen_plan_destroy,
+    .create = create,
+    .destroy = destroy,
+    .enter = enter,
     .draw = draw,
+    .key = key,
+    .event = event,
+    .dirty = dirty,
 };

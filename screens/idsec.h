@@ -25,7 +25,7 @@ struct idsec {
 	size_t ntenants;
 	int64_t tenant_id; /* the selected tenant (0: none) */
 	struct catalog *cat;
-	char cat_err[512]; /* why the catalog did not load */
+	char cat_err[512];   /* why the catalog did not load */
 	struct vault *vault; /* unlocked on the UI's store connection, once per session */
 	uint64_t scan_job;
 	char scan_name[128];
@@ -35,6 +35,8 @@ struct idsec {
 	char jump_title[160];
 	char jump_ids[POSTURE_REC_CONTROLS][64];
 	int njump;
+	/* A figure whose list the Identity screen opens on its next visit (-1: none). */
+	int open_list;
 };
 
 struct idsec *idsec_get(struct screen_ctx *ctx);
@@ -63,6 +65,27 @@ struct idsec_last_scan {
 };
 int idsec_last_scan(struct idsec *is, struct idsec_last_scan *out);
 
+/* What a job needs to open the vault on its own store connection: a clone of the session's
+ * vault, or the key file, or a passphrase typed now.  idsec_with_key gathers it (asking in a
+ * modal when needed) and calls ready(ctx, k) with k owned by the callee from then on, or
+ * ready(ctx, NULL) when the user gave no passphrase.  In the job, idsec_key_open unlocks on
+ * the job's store (out, freed by the job) and, the first time, makes *keep: a handle for the
+ * UI's connection to hand back with the result (idsec_keep_vault). */
+struct idsec_key {
+	struct vault *v; /* clone of the session's vault, or NULL */
+	char *pass;	 /* sodium_malloc'd, or NULL */
+	size_t pass_len;
+	char key_file[1024];
+	struct store *ui_store; /* only to bind *keep; never used by the job */
+};
+typedef void (*idsec_key_ready)(void *ctx, struct idsec_key *k);
+void idsec_with_key(struct idsec *is, const char *why, idsec_key_ready ready, void *ctx);
+int idsec_key_open(struct idsec_key *k, struct store *s, struct vault **out, struct vault **keep,
+		   struct tater_err *err);
+void idsec_key_free(struct idsec_key *k);
+/* Keep a handle from a job (takes it; frees it when one is kept already). */
+void idsec_keep_vault(struct idsec *is, struct vault *v);
+
 /* The shared key handling of the three screens (scan, next tenant); UI_IGNORED otherwise. */
 int idsec_key(struct idsec *is, const struct ui_event *ev);
 
@@ -71,6 +94,8 @@ struct ui_rect idsec_header(struct idsec *is, struct ui_rect r, const char *titl
 
 /* Ask the Controls screen to show only these controls, and go there. */
 void idsec_jump_controls(struct idsec *is, const struct posture_rec *rec);
+/* Ask the Identity screen to open a figure's list, and go there. */
+void idsec_open_list(struct idsec *is, enum posture_figure f);
 
 /* "2026-12-03T16:14:27.123Z" -> "2026-12-03 16:14" (UTC). */
 void idsec_short_time(const char *iso, char *out, size_t n);

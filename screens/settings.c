@@ -10,8 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idsec.h"
 #include "tater/activity.h"
+#include "tater/catalog.h"
+#include "tater/collect.h"
 #include "tater/console.h"
+#include "tater/eval.h"
+#include "tater/roles.h"
 #include "tater/screen.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
@@ -43,8 +48,10 @@ static const struct ui_column columns[TCOLS] = {
     {"Secret", 7, 0, 0}, {"Stale", 5, 0, 1},	  {"Updated", 10, 1, 0},
 };
 
-static const char *const sections[] = {"Tenants", "Integrations", "Features", "Cloud accounts"};
-#define NSECTIONS 4
+static const char *const sections[] = {"Tenants", "Integrations", "Features", "Cloud accounts",
+				       "Exclusions"};
+#define NSECTIONS 5
+#define SEC_EXCLUSIONS 4
 
 struct settings {
 	struct screen_ctx *ctx;
@@ -56,7 +63,26 @@ struct settings {
 	int64_t editing; /* 0: a new tenant */
 	uint64_t save_job, delete_job;
 	int64_t deleting;
+	/* Settings > Exclusions (the conditional-access gate) and the tenant form's Test. */
+	struct idsec *is;
+	struct ui_table *xtable;
+	struct ui_rowset *xrows;
+	struct eval_exclusion *xv; /* by rowset row (insertion order) */
+	size_t xn;
+	struct ui_form *xform;
+	uint64_t xjob, test_job;
+	char xscope[32];
+	char test_msg[600];
+	int test_ok;
 };
+
+static void excl_section_free(struct settings *st);
+static void excl_load(struct settings *st);
+static void excl_draw(struct settings *st, struct ui_rect body);
+static int excl_key(struct settings *st, const struct ui_event *ev);
+static int excl_event(struct settings *st, struct worker_event *ev);
+static void test_tenant(struct settings *st);
+static int test_event(struct settings *st, struct worker_event *ev);
 
 /* ---- jobs ---- */
 
@@ -236,6 +262,7 @@ static void sync_hidden(struct settings *st)
 
 static void close_form(struct settings *st)
 {
+	st->test_msg[0] = '\0';
 	ui_form_free(st->form);
 	st->form = NULL;
 	st->editing = 0;
@@ -511,6 +538,12 @@ static void *create(struct screen_ctx *ctx)
 		return NULL;
 	}
 	ui_table_set_empty_text(st->table, "No tenants yet. Press a to add one.");
+	st->is = idsec_get(ctx);
+	if (!st->is) {
+		ui_table_free(st->table);
+		free(st);
+		return NULL;
+	}
 	return st;
 }
 
@@ -524,12 +557,16 @@ static void destroy(void *self)
 	ui_table_free(st->table);
 	ui_rowset_free(st->rows);
 	free(st->ids);
+	excl_section_free(st);
+	idsec_put(st->is);
 	free(st);
 }
 
 static void enter(void *self)
 {
 	load_tenants(self);
+	if (((struct settings *)self)->section == SEC_EXCLUSIONS)
+		excl_load(self);
 }
 
 static void draw_sections(struct settings *st, int y, int w)
@@ -555,6 +592,10 @@ static void draw(void *self, struct ui_rect r)
 	draw_sections(st, r.y, r.w);
 	body.y += 2;
 	body.h -= 2;
+	if (st->section == SEC_EXCLUSIONS) {
+		excl_draw(st, body);
+		return;
+	}
 	if (st->section != 0) {
 		static const struct screen_plan plans[NSECTIONS] = {
 		    {"", "", ""},
@@ -571,13 +612,30 @@ static void draw(void *self, struct ui_rect r)
 		     "AWS accounts (access key and secret, or a role ARN) and GCP projects "
 		     "(service-account JSON), sealed in the vault, with their connection health.",
 		     "Comes with the multi-cloud module (not built yet)."},
+		    {"", "", ""},
 		};
 
 		screen_draw_plan(&plans[st->section], body);
 		return;
 	}
 	if (st->form) {
-		ui_form_draw(st->form, body);
+		struct ui_rect fr = body;
+		int lines = st->test_msg[0] && !st->test_job ? 3 : 1;
+		int y = body.y + body.h - lines;
+
+		/* The last lines are the Test button's: what it does, or what it found (the
+		 * service's own words can be long: up to three lines). */
+		fr.h -= lines;
+		ui_form_draw(st->form, fr);
+		if (st->test_job)
+			ui_text(y, 1, body.w - 2, UI_NORMAL, "Test: signing in...");
+		else if (st->test_msg[0])
+			ui_wrap((struct ui_rect){y, 1, lines, body.w - 2},
+				st->test_ok ? UI_OK : UI_ERROR, st->test_msg, 0);
+		else
+			ui_text(
+			    y, 1, body.w - 2, UI_DIM,
+			    "[ Test: C-t ] signs in with the saved secret and reads /organization");
 		return;
 	}
 	{
@@ -592,6 +650,10 @@ static int key(void *self, const struct ui_event *ev)
 {
 	struct settings *st = self;
 
+	if (st->form && ev->act == UI_ACT_TEST) {
+		test_tenant(st);
+		return UI_HANDLED;
+	}
 	if (st->form) {
 		enum ui_form_result r = ui_form_key(st->form, ev);
 
@@ -602,18 +664,27 @@ static int key(void *self, const struct ui_event *ev)
 			cancel_form(st);
 		return r == UI_FORM_IGNORED ? UI_IGNORED : UI_HANDLED;
 	}
+	if (st->section == SEC_EXCLUSIONS &&
+	    (st->xform || (st->xtable && ui_table_filtering(st->xtable))))
+		return excl_key(st, ev);
 	if (ui_table_filtering(st->table))
 		return ui_table_key(st->table, ev);
 	switch (ev->act) {
 	case UI_ACT_NEXT_SECTION:
 		st->section = (st->section + 1) % NSECTIONS;
+		if (st->section == SEC_EXCLUSIONS)
+			excl_load(st);
 		return UI_HANDLED;
 	case UI_ACT_PREV_SECTION:
 		st->section = (st->section + NSECTIONS - 1) % NSECTIONS;
+		if (st->section == SEC_EXCLUSIONS)
+			excl_load(st);
 		return UI_HANDLED;
 	default:
 		break;
 	}
+	if (st->section == SEC_EXCLUSIONS)
+		return excl_key(st, ev);
 	if (st->section != 0)
 		return UI_IGNORED;
 	switch (ev->act) {
@@ -653,6 +724,9 @@ static int key(void *self, const struct ui_event *ev)
 static int event(void *self, struct worker_event *ev)
 {
 	struct settings *st = self;
+
+	if (excl_event(st, ev) || test_event(st, ev))
+		return 1;
 
 	if (st->save_job && ev->job_id == st->save_job) {
 		st->save_job = 0;
@@ -696,7 +770,448 @@ static int dirty(void *self)
 {
 	struct settings *st = self;
 
-	return st->form && ui_form_dirty(st->form);
+	return (st->form && ui_form_dirty(st->form)) || (st->xform && ui_form_dirty(st->xform));
+}
+
+/* ---- Settings > Exclusions: the conditional-access gate's allowed exclusions ----
+ *
+ * ScubaGear counts a conditional access policy only when each user, group and application
+ * it excludes is on a list the admin allowed for that control (doc/controls.md).  This
+ * section lists, adds and removes those per tenant (t: next tenant).  Writes are worker jobs
+ * calling eval_exclusion_add / eval_exclusion_remove (recorded in the activity log), for
+ * admins only, refused under --readonly.  The new list counts from the next scan. */
+
+enum { X_CONTROL, X_KIND, X_OBJECT, X_NOTE, XFIELDS };
+enum { XC_CONTROL, XC_KIND, XC_OBJECT, XC_NOTE, XC_BY, XC_AT, XCOLS };
+
+static const char *const excl_kinds[] = {"user", "group", "application", "role", NULL};
+static const struct catalog *excl_catalog; /* for the Control field's check (UI thread) */
+
+static int valid_control(const struct ui_form *f, int field, const char *v, char *msg, size_t n)
+{
+	(void)f;
+	(void)field;
+	if (excl_catalog && !catalog_find(excl_catalog, v)) {
+		snprintf(msg, n, "no control with this id (see the Controls screen)");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct ui_field_def excl_fields[XFIELDS] = {
+    [X_CONTROL] = {"Control", UI_FIELD_TEXT, 1, valid_control, NULL, "aad.mfa-all-users", 64, 0, 0},
+    [X_KIND] = {"Kind", UI_FIELD_CHOICE, 0, NULL, excl_kinds, NULL, 0, 0, 0},
+    [X_OBJECT] = {"Object ID", UI_FIELD_TEXT, 1, NULL, NULL, "GUID as in the policy", 128, 0, 0},
+    [X_NOTE] = {"Note", UI_FIELD_TEXT, 0, NULL, NULL, "break-glass account", 200, 0, 0},
+};
+
+static const struct ui_column excl_columns[XCOLS] = {
+    {"Control", 14, 2, 0}, {"Kind", 6, 0, 0},	  {"Object ID", 12, 2, 0},
+    {"Note", 8, 2, 0},	   {"Added by", 8, 0, 0}, {"Added", 10, 0, 0},
+};
+
+struct excl_arg {
+	char scope[32], control[64], kind[16], object[130], note[202];
+	int remove;
+	const struct catalog *cat; /* read-only, shared; outlives the job (worker stops first) */
+};
+
+static int excl_job(struct job *j, struct store *s, void *p, struct tater_err *err)
+{
+	struct excl_arg *a = p;
+	int ret;
+
+	(void)j;
+	if (!s)
+		return tater_errf(err, TATER_EIO, "no store");
+	if ((ret = store_role_require(s, STORE_ROLE_ADMIN, "change the allowed exclusions", err)) <
+	    0)
+		return ret;
+	if (a->remove)
+		return eval_exclusion_remove(s, a->scope, a->control, a->kind, a->object, err);
+	return eval_exclusion_add(s, a->cat, a->scope, a->control, a->kind, a->object,
+				  a->note[0] ? a->note : NULL, err);
+}
+
+static void excl_section_free(struct settings *st)
+{
+	ui_table_free(st->xtable);
+	st->xtable = NULL;
+	ui_rowset_free(st->xrows);
+	st->xrows = NULL;
+	eval_exclusions_free(st->xv, st->xn);
+	st->xv = NULL;
+	st->xn = 0;
+	ui_form_free(st->xform);
+	st->xform = NULL;
+}
+
+static void excl_load(struct settings *st)
+{
+	struct tater_err err = {0};
+	struct ui_table_source src;
+	struct ui_rowset *rs;
+
+	if (!st->xtable) {
+		st->xtable = ui_table_new(excl_columns, XCOLS);
+		if (!st->xtable)
+			return;
+		ui_table_set_empty_text(st->xtable,
+					"No exclusions allowed: a policy that excludes anyone does "
+					"not count. Press a to allow one.");
+	}
+	idsec_reload_tenants(st->is);
+	idsec_scope(st->is, st->xscope, sizeof(st->xscope));
+	eval_exclusions_free(st->xv, st->xn);
+	st->xv = NULL;
+	st->xn = 0;
+	if (st->xscope[0] &&
+	    eval_exclusions(st->ctx->store, st->xscope, NULL, &st->xv, &st->xn, &err) < 0)
+		ui_error(st->ctx->ui, "Exclusions: %s", err.msg);
+	rs = ui_rowset_new(XCOLS);
+	if (!rs)
+		return;
+	for (size_t i = 0; i < st->xn; i++) {
+		const struct eval_exclusion *x = &st->xv[i];
+		char at[11];
+		const char *cells[XCOLS];
+
+		snprintf(at, sizeof(at), "%.10s", x->added_at);
+		cells[XC_CONTROL] = x->control_id;
+		cells[XC_KIND] = x->kind;
+		cells[XC_OBJECT] = x->object_id;
+		cells[XC_NOTE] = x->note;
+		cells[XC_BY] = x->added_by;
+		cells[XC_AT] = at;
+		ui_rowset_add(rs, cells);
+	}
+	ui_rowset_free(st->xrows);
+	st->xrows = rs;
+	ui_rowset_source(rs, &src);
+	ui_table_set_source(st->xtable, &src);
+}
+
+static const struct eval_exclusion *excl_selected(struct settings *st)
+{
+	size_t i = st->xtable ? ui_table_selected(st->xtable) : (size_t)-1;
+
+	if (!st->xrows || i == (size_t)-1)
+		return NULL;
+	return &st->xv[ui_rowset_index(st->xrows, i)];
+}
+
+static void excl_draw(struct settings *st, struct ui_rect body)
+{
+	const struct tenant *t = idsec_tenant(st->is);
+	char right[200];
+	struct ui_rect r;
+
+	if (st->xform) {
+		ui_form_draw(st->xform, body);
+		return;
+	}
+	snprintf(right, sizeof(right), "%s%s", t ? t->name : "no tenant",
+		 st->is->ntenants > 1 ? " (t: next)" : "");
+	r = screen_header(body, "Exclusions the conditional-access gate allows", right);
+	ui_text(r.y, 1, r.w - 2, UI_DIM,
+		"Per control; counted from the next scan.  a allow  d remove  t tenant");
+	r.y++;
+	r.h--;
+	if (!t) {
+		ui_text(r.y + 1, 2, r.w - 4, UI_WARN,
+			"No tenant yet: add one under Tenants first.");
+		return;
+	}
+	if (st->xtable)
+		ui_table_draw(st->xtable, r, 1);
+}
+
+static void excl_submit(struct settings *st, struct excl_arg *a)
+{
+	struct tater_err err = {0};
+
+	snprintf(a->scope, sizeof(a->scope), "%s", st->xscope);
+	a->cat = idsec_catalog(st->is);
+	if (worker_submit(st->ctx->worker, a->remove ? "remove an exclusion" : "allow an exclusion",
+			  excl_job, a, free, &st->xjob, &err) < 0)
+		ui_error(st->ctx->ui, "%s", err.msg);
+}
+
+static void excl_remove_done(void *ctx, int result, const char *input)
+{
+	struct settings *st = ctx;
+	const struct eval_exclusion *x = excl_selected(st);
+	struct excl_arg *a;
+
+	(void)input;
+	if (result != UI_MODAL_OK || !x || !ui_may_change(st->ctx->ui, "removing an exclusion"))
+		return;
+	if (!(a = calloc(1, sizeof(*a))))
+		return;
+	a->remove = 1;
+	snprintf(a->control, sizeof(a->control), "%s", x->control_id);
+	snprintf(a->kind, sizeof(a->kind), "%s", x->kind);
+	snprintf(a->object, sizeof(a->object), "%s", x->object_id);
+	excl_submit(st, a);
+}
+
+static int excl_admin(struct settings *st)
+{
+	struct tater_err err = {0};
+
+	if (store_role_require(st->ctx->store, STORE_ROLE_ADMIN, "change the allowed exclusions",
+			       &err) < 0) {
+		ui_error(st->ctx->ui, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+static void excl_discard_done(void *ctx, int result, const char *input)
+{
+	struct settings *st = ctx;
+
+	(void)input;
+	if (result == UI_MODAL_OK) {
+		ui_form_free(st->xform);
+		st->xform = NULL;
+	}
+}
+
+static int excl_key(struct settings *st, const struct ui_event *ev)
+{
+	if (st->xform) {
+		enum ui_form_result r = ui_form_key(st->xform, ev);
+
+		if (r == UI_FORM_SAVE && ui_may_change(st->ctx->ui, "allowing an exclusion")) {
+			struct excl_arg *a = calloc(1, sizeof(*a));
+
+			if (!a)
+				return UI_HANDLED;
+			snprintf(a->control, sizeof(a->control), "%s",
+				 ui_form_get(st->xform, X_CONTROL));
+			snprintf(a->kind, sizeof(a->kind), "%s", ui_form_get(st->xform, X_KIND));
+			snprintf(a->object, sizeof(a->object), "%s",
+				 ui_form_get(st->xform, X_OBJECT));
+			snprintf(a->note, sizeof(a->note), "%s", ui_form_get(st->xform, X_NOTE));
+			excl_submit(st, a);
+		} else if (r == UI_FORM_CANCEL) {
+			if (ui_form_dirty(st->xform))
+				ui_confirm(st->ctx->ui, "Discard changes?",
+					   "This exclusion is not saved. Discard it?", "Discard",
+					   excl_discard_done, st);
+			else
+				excl_discard_done(st, UI_MODAL_OK, NULL);
+		}
+		return r == UI_FORM_IGNORED ? UI_IGNORED : UI_HANDLED;
+	}
+	if (st->xtable && ui_table_filtering(st->xtable))
+		return ui_table_key(st->xtable, ev);
+	switch (ev->act) {
+	case UI_ACT_ADD:
+		if (!idsec_tenant(st->is) || !ui_may_change(st->ctx->ui, "allowing an exclusion") ||
+		    !excl_admin(st))
+			return UI_HANDLED;
+		excl_catalog = idsec_catalog(st->is);
+		st->xform = ui_form_new("Allow an exclusion", excl_fields, XFIELDS);
+		if (st->xform) {
+			ui_form_set(st->xform, X_KIND, "user");
+			ui_form_clean(st->xform);
+		}
+		return UI_HANDLED;
+	case UI_ACT_DELETE: {
+		const struct eval_exclusion *x = excl_selected(st);
+		char text[400];
+
+		if (!x || !ui_may_change(st->ctx->ui, "removing an exclusion") || !excl_admin(st))
+			return UI_HANDLED;
+		snprintf(text, sizeof(text),
+			 "Stop allowing %s %s for %s? Policies excluding it stop counting from the "
+			 "next scan.",
+			 x->kind, x->object_id, x->control_id);
+		ui_confirm(st->ctx->ui, "Remove exclusion?", text, "Remove", excl_remove_done, st);
+		return UI_HANDLED;
+	}
+	case UI_ACT_NEXT_TENANT:
+		idsec_next_tenant(st->is);
+		excl_load(st);
+		return UI_HANDLED;
+	case UI_ACT_REFRESH:
+		excl_load(st);
+		return UI_HANDLED;
+	default:
+		return st->xtable ? ui_table_key(st->xtable, ev) : UI_IGNORED;
+	}
+}
+
+static int excl_event(struct settings *st, struct worker_event *ev)
+{
+	if (!st->xjob || ev->job_id != st->xjob)
+		return 0;
+	st->xjob = 0;
+	if (ev->rc == 0) {
+		if (st->xform) {
+			ui_message(st->ctx->ui, "Exclusion allowed: counted from the next scan");
+			ui_form_free(st->xform);
+			st->xform = NULL;
+		} else {
+			ui_message(st->ctx->ui, "Exclusion removed: counted from the next scan");
+		}
+	} else if (st->xform) {
+		ui_form_set_error(st->xform, X_OBJECT, ev->err.msg);
+	}
+	excl_load(st);
+	return 1;
+}
+
+/* ---- the tenant form's Test ---- */
+
+struct test_arg {
+	struct tenant t;
+	struct idsec_key *k;
+	struct settings *st; /* UI side only: where the answer goes */
+	char ca_file[1024];
+};
+
+struct test_result {
+	int ok;
+	char msg[560];
+	struct vault *unlocked;
+};
+
+static void free_test_arg(void *p)
+{
+	struct test_arg *a = p;
+
+	if (!a)
+		return;
+	idsec_key_free(a->k);
+	free(a);
+}
+
+static void free_test_result(void *p)
+{
+	struct test_result *r = p;
+
+	if (!r)
+		return;
+	vault_close(r->unlocked);
+	free(r);
+}
+
+static int test_job(struct job *j, struct store *s, void *p, struct tater_err *err)
+{
+	struct test_arg *a = p;
+	struct test_result *r = calloc(1, sizeof(*r));
+	struct tater_err terr = {0};
+	struct vault *v = NULL;
+	char org[256];
+
+	if (!r)
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	if (!s) {
+		free(r);
+		return tater_errf(err, TATER_EIO, "no store");
+	}
+	job_progress(j, 0, 0, "signing in");
+	if (idsec_key_open(a->k, s, &v, &r->unlocked, &terr) < 0) {
+		snprintf(r->msg, sizeof(r->msg), "Test failed: %s", terr.msg);
+	} else if (collect_tenant_test(v, &a->t, a->ca_file[0] ? a->ca_file : NULL, org,
+				       sizeof(org), &terr) < 0) {
+		/* The service's own words (AADSTS...), sanitised when drawn. */
+		snprintf(r->msg, sizeof(r->msg), "Test failed: %s", terr.msg);
+	} else {
+		r->ok = 1;
+		snprintf(r->msg, sizeof(r->msg), "Test passed: signed in; organisation \"%s\"",
+			 org);
+	}
+	vault_close(v);
+	job_set_result(j, r, free_test_result);
+	/* The outcome is shown beside the form, not as a job error. */
+	return 0;
+}
+
+static void test_key_ready(void *ctx, struct idsec_key *k)
+{
+	struct test_arg *a = ctx;
+	struct settings *st = a->st;
+	struct tater_err err = {0};
+
+	if (!k) {
+		snprintf(st->test_msg, sizeof(st->test_msg), "Test not run: no passphrase given");
+		st->test_ok = 0;
+		free_test_arg(a);
+		return;
+	}
+	a->k = k;
+	if (worker_submit(st->ctx->worker, "test tenant sign-in", test_job, a, free_test_arg,
+			  &st->test_job, &err) < 0) {
+		st->test_job = 0;
+		ui_error(st->ctx->ui, "%s", err.msg);
+	}
+}
+
+static void test_tenant(struct settings *st)
+{
+	struct test_arg *a;
+	struct tater_err err = {0};
+	const char *field = NULL, *ca = getenv("TATER_CA_FILE");
+
+	if (st->test_job)
+		return;
+	if (!st->editing || ui_form_secret_changed(st->form, F_SECRET)) {
+		snprintf(st->test_msg, sizeof(st->test_msg),
+			 "Save first: Test signs in with the saved client secret");
+		st->test_ok = 0;
+		return;
+	}
+	if (!(a = calloc(1, sizeof(*a))))
+		return;
+	a->st = st;
+	if (ca)
+		snprintf(a->ca_file, sizeof(a->ca_file), "%s", ca);
+	/* The saved tenant with the form's endpoints and ids: a changed tenant ID or URL is
+	 * tried before it is saved. */
+	if (tenant_get_id(st->ctx->store, st->editing, &a->t, &err) < 0) {
+		ui_error(st->ctx->ui, "%s", err.msg);
+		free(a);
+		return;
+	}
+	snprintf(a->t.tenant_id, sizeof(a->t.tenant_id), "%s", ui_form_get(st->form, F_TENANT));
+	snprintf(a->t.client_id, sizeof(a->t.client_id), "%s", ui_form_get(st->form, F_CLIENT));
+	snprintf(a->t.cloud, sizeof(a->t.cloud), "%s", ui_form_get(st->form, F_CLOUD));
+	snprintf(a->t.base_url, sizeof(a->t.base_url), "%s",
+		 strcmp(a->t.cloud, "custom") == 0 ? ui_form_get(st->form, F_BASE) : "");
+	if (tenant_validate(&a->t, &field, &err) < 0) {
+		int fi = field_index(field);
+
+		if (fi >= 0)
+			ui_form_set_error(st->form, fi, err.msg);
+		snprintf(st->test_msg, sizeof(st->test_msg), "Test not run: %s", err.msg);
+		st->test_ok = 0;
+		free(a);
+		return;
+	}
+	st->test_msg[0] = '\0';
+	idsec_with_key(st->is, "test the sign-in", test_key_ready, a);
+}
+
+static int test_event(struct settings *st, struct worker_event *ev)
+{
+	struct test_result *r;
+
+	if (!st->test_job || ev->job_id != st->test_job)
+		return 0;
+	st->test_job = 0;
+	r = worker_event_take(ev);
+	if (r) {
+		idsec_keep_vault(st->is, r->unlocked);
+		r->unlocked = NULL;
+		snprintf(st->test_msg, sizeof(st->test_msg), "%s", r->msg);
+		st->test_ok = r->ok;
+		free_test_result(r);
+	}
+	return 1;
 }
 
 const struct screen_def screen_settings = {

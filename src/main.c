@@ -37,6 +37,9 @@ static const char usage[] =
 	"  incidents [--json]           open incidents (--closed, --all)\n"
 	"  incident activate|show|step|assign|note|close ...           one incident\n"
 	"  report incident ID --format md|html [-o FILE]   post-incident report\n"
+	"  ingest [TENANT] [--json]     ITDR: risk detections and sign-ins into alerts\n"
+	"  alerts [--json] [--status S] [--severity S] [--tenant T]   the ITDR queue\n"
+	"  alert show|status|assign|note|create|activate ...          one ITDR alert\n"
 	"\n"
 	"Exit status: 0 ok; 1 done but something is wrong (e.g. a broken chain);\n"
 	"2 could not do it; 64 wrong usage.  See tater(1).\n";
@@ -56,6 +59,9 @@ static const struct command commands[] = {
 	{"incidents", cmd_incidents},
 	{"incident", cmd_incident},
 	{"report", cmd_report},
+	{"alerts", cmd_alerts},
+	{"alert", cmd_alert},
+	{"ingest", cmd_ingest},
 };
 
 int main(int argc, char **argv)

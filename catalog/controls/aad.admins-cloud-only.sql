@@ -29,7 +29,7 @@ judged AS (
   SELECT a.id, a.name,
          coalesce(u.j ->> '$.onPremisesImmutableId', a.member_immutable) AS immutable,
          coalesce(u.j ->> '$.onPremisesSyncEnabled', a.member_sync) AS sync
-  FROM admins a LEFT JOIN users u ON u.j ->> '$.id' = a.id
+  FROM admins a LEFT JOIN users u ON u.key = a.id  -- key is the id, and indexed
 ),
 hybrid AS (SELECT * FROM judged WHERE immutable IS NOT NULL OR sync IS 1)
 SELECT

@@ -46,6 +46,10 @@ int cmd_playbook(struct cli *c, int argc, char **argv);
 int cmd_incidents(struct cli *c, int argc, char **argv);
 int cmd_incident(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
+/* ITDR (src/cmd/itdr.c). */
+int cmd_alerts(struct cli *c, int argc, char **argv);
+int cmd_alert(struct cli *c, int argc, char **argv);
+int cmd_ingest(struct cli *c, int argc, char **argv);
 
 struct console_opts;
 /* --demo: tater-sim on loopback, a throwaway store, a first scan, the console. */

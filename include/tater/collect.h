@@ -34,6 +34,9 @@ struct scan_opts {
 	const char *ca_file;            /* TLS roots; NULL: the system's */
 	const struct catalog *catalog;  /* controls to evaluate; NULL: load the default catalog */
 	int no_eval;                    /* collect only (benchmarks) */
+	int no_pacing;                  /* do not pace by the published limits (a simulator or
+					 * proxy without them); also the tenant setting
+					 * "net.pacing" = "off" */
 };
 
 struct scan_summary {

@@ -133,6 +133,12 @@ enum http_paging {
 typedef int (*http_page_fn)(void *ctx, const json_t *items, const json_t *page,
 			    struct tater_err *err);
 
+/* The same, with the page's raw body (len bytes, not NUL-terminated) as received: a caller
+ * that stores pages as they came (and lets SQLite split them) avoids re-serialising every
+ * item.  When set, it is called instead of on_page. */
+typedef int (*http_page_raw_fn)(void *ctx, const char *body, size_t len, const json_t *items,
+				const json_t *page, struct tater_err *err);
+
 struct http_job_info {
 	unsigned pages;
 	unsigned long items;
@@ -153,6 +159,7 @@ struct http_paged {
 	const char *items_key; /* NULL: "value" */
 	int max_pages;	       /* 0: the client's */
 	http_page_fn on_page;
+	http_page_raw_fn on_page_raw; /* instead of on_page when set */
 	http_done_fn on_done; /* may be NULL */
 	void *ctx;
 };

@@ -40,8 +40,9 @@ const char *posture_figure_title(enum posture_figure f);
 const char *posture_figure_source(enum posture_figure f);
 
 struct posture_state {
-	int known;	   /* the source was collected ok in the latest scan */
-	char reason[400];  /* when not: "graph.riskyUsers: 403 ... (needs IdentityRiskyUser.Read.All)" */
+	int known;	    /* the source was collected ok in the latest scan */
+	char reason[400];   /* when not: "graph.riskyUsers: 403 ... (needs
+			       IdentityRiskyUser.Read.All)" */
 	char collected[32]; /* when the source was last collected */
 };
 
@@ -53,8 +54,8 @@ struct posture_role {
 
 struct posture {
 	char scope[64];
-	char now[32];	 /* the time the figures are computed at (ISO 8601 UTC) */
-	int stale_days;	 /* the threshold used */
+	char now[32];	/* the time the figures are computed at (ISO 8601 UTC) */
+	int stale_days; /* the threshold used */
 	struct posture_state st[POSTURE_NFIGURES];
 	struct {
 		int64_t high, medium, low; /* by riskLevel (other levels are not counted) */
@@ -68,9 +69,9 @@ struct posture {
 		int64_t admins, admins_registered, admins_capable, admins_not_registered;
 	} mfa;
 	struct {
-		int64_t accounts;      /* distinct members of any directory role */
-		int64_t assignments;   /* (role, member) pairs */
-		int64_t global_admins; /* members of Global Administrator */
+		int64_t accounts;	    /* distinct members of any directory role */
+		int64_t assignments;	    /* (role, member) pairs */
+		int64_t global_admins;	    /* members of Global Administrator */
 		struct posture_role *roles; /* by members, most first (malloc'd) */
 		size_t nroles;
 	} priv;
@@ -82,9 +83,9 @@ struct posture {
 	} stale;
 	struct {
 		int64_t total;
-		int64_t stale; /* last sign-in older than stale_days */
-		int64_t never; /* never signed in */
-		int64_t pending; /* invitation not accepted yet */
+		int64_t stale;	   /* last sign-in older than stale_days */
+		int64_t never;	   /* never signed in */
+		int64_t pending;   /* invitation not accepted yet */
 		int signins_known; /* stale/never need signInActivity (else: st reason) */
 	} guests;
 };
@@ -125,12 +126,12 @@ int posture_object(struct store *s, const char *scope, enum posture_figure f, co
 #define POSTURE_REC_CONTROLS 8
 
 struct posture_rec {
-	char id[24];	    /* stable: "mfa", "privileged", "stale-guests", "risk-policy", ... */
-	char title[160];    /* "Enable MFA for the remaining users" */
-	char figure[240];   /* "412 member users without MFA (3 admins)" */
-	char severity[12];  /* critical, high, medium, low */
-	int64_t affected;   /* users affected; -1 when it cannot be told */
-	int list;	    /* the figure whose list shows the users, or -1 */
+	char id[24];	   /* stable: "mfa", "privileged", "stale-guests", "risk-policy", ... */
+	char title[160];   /* "Enable MFA for the remaining users" */
+	char figure[240];  /* "412 member users without MFA (3 admins)" */
+	char severity[12]; /* critical, high, medium, low */
+	int64_t affected;  /* users affected; -1 when it cannot be told */
+	int list;	   /* the figure whose list shows the users, or -1 */
 	char controls[POSTURE_REC_CONTROLS][64]; /* the failing controls behind it */
 	int ncontrols;
 };

@@ -59,7 +59,13 @@
 	X(FILTER_FRAMEWORK, "filter-framework", "F", "Show controls citing a framework (scuba, cis:5)") \
 	X(ACCEPT_RISK, "accept-risk", "A", "Accept a failing control's risk until a date (admins)")  \
 	X(REVOKE_RISK, "revoke-risk", "R", "Revoke the selected control's risk acceptance")         \
-	X(TEST, "test", "C-t", "Settings > Tenants: sign in and read the organisation (Test)")
+	X(TEST, "test", "C-t", "Settings > Tenants: sign in and read the organisation (Test)")  \
+	X(ASSIGN, "assign", "o", "ITDR: assign the selected alert to someone (its owner)")         \
+	X(ASSIGN_ME, "assign-me", "m", "ITDR: assign the selected alert to yourself")              \
+	X(NOTE, "note", "n", "ITDR: add a note to the alert's investigation timeline")             \
+	X(ACTIVATE, "activate", "p", "ITDR: activate the linked playbook (opens an incident)")     \
+	X(AUTO_INGEST, "auto-ingest", "I", "ITDR: ingest alerts every N minutes (0 stops)")        \
+	X(EXPORT, "export", "x", "Activity: export the shown entries as CSV or JSON")
 
 enum ui_action {
 #define UI_ACTION_ENUM(e, name, keys, help) UI_ACT_##e,

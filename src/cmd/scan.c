@@ -27,7 +27,7 @@ static void show_progress(void *ctx, int64_t done, int64_t total, const char *ph
 static json_t *summary_json(const struct tenant *t, const struct scan_summary *sum, int rc,
 			    const struct tater_err *err)
 {
-	return json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:I, s:{s:i, s:i, s:i, s:i}, s:f?, s:I,"
+	return json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:I, s:{s:i, s:i, s:i, s:i}, s:o?, s:I,"
 			 " s:i, s:i, s:s?}",
 			 "tenant", t->name, "scan_id", (json_int_t)sum->scan_id, "status",
 			 rc < 0 && !sum->status[0] ? "error" : sum->status, "sources_ok",
@@ -48,14 +48,16 @@ int cmd_scan(struct cli *c, int argc, char **argv)
 	struct tenant *ts = NULL, one;
 	json_t *out = json_array();
 	size_t n = 0;
-	int exit_code = CLI_OK, tty = isatty(2);
+	int exit_code = CLI_OK, tty = isatty(2), no_pacing = 0;
 	const char *only = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			c->json = 1;
+		else if (!strcmp(argv[i], "--no-pacing"))
+			no_pacing = 1;
 		else if (argv[i][0] == '-' || only) {
-			fputs("usage: tater scan [TENANT] [--json]\n", stderr);
+			fputs("usage: tater scan [TENANT] [--json] [--no-pacing]\n", stderr);
 			json_decref(out);
 			return CLI_USAGE;
 		} else
@@ -96,6 +98,7 @@ int cmd_scan(struct cli *c, int argc, char **argv)
 			o.progress.ctx = name;
 		}
 		o.ca_file = getenv("TATER_CA_FILE");
+		o.no_pacing = no_pacing;
 		rc = scan_m365(s, v, &ts[i], &o, &sum, &err);
 		if (tty && !c->json)
 			fputs("\r\033[K", stderr);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "collect_internal.h"
 #include "tater/activity.h"
@@ -14,6 +15,8 @@
 #include "tater/endpoints.h"
 #include "tater/eval.h"
 #include "tater/http.h"
+#include "tater/itdr.h"
+#include "tater/ratelimit.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
 #include "tater/vault.h"
@@ -24,6 +27,22 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long previous_users(struct store *s, const char *scope)
+{
+	sqlite3_stmt *st;
+	long n = 0;
+
+	if (sqlite3_prepare_v2(store_db(s),
+			       "SELECT count(*) FROM objects WHERE scope = ? AND source = 'graph.users'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 static void finish(struct store *s, const struct tenant *t, struct scan_summary *sum,
@@ -39,6 +58,29 @@ static void finish(struct store *s, const struct tenant *t, struct scan_summary 
 	activity_append(s, "scan", target, status, sum->detail[0] ? sum->detail : NULL, NULL);
 }
 
+/* ITDR: a scan also ingests risk detections and sign-ins into alerts (src/itdr), on the same
+ * client and credential, after the snapshot is in.  Its outcome is its own scan row (kind
+ * "alerts") and activity entry: a failed ingest never fails the scan.  The tenant setting
+ * "itdr.ingest" = "off" skips it. */
+static void scan_itdr(struct store *s, struct http_client *hc, struct auth_entra *auth,
+		      const struct endpoints *ep, const struct tenant *t, const char *scope,
+		      const struct scan_opts *o)
+{
+	struct itdr_ingest_opts io = {.cancel = o->cancel, .progress = o->progress};
+	struct itdr_ingest_summary isum;
+	struct tater_err ierr = {0};
+	char *on = NULL;
+
+	if (store_setting_get(s, scope, "itdr.ingest", &on, NULL) == 0 && on && !strcmp(on, "off")) {
+		free(on);
+		return;
+	}
+	free(on);
+	if (o->progress.fn)
+		o->progress.fn(o->progress.ctx, 0, 0, "ingesting ITDR alerts");
+	itdr_ingest_with(s, hc, auth_entra_source(auth, ENDPOINTS_GRAPH), ep, t, &io, &isum, &ierr);
+}
+
 int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const struct scan_opts *o,
 	      struct scan_summary *sum, struct tater_err *err)
 {
@@ -49,17 +91,27 @@ int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const st
 	struct http_client *hc = NULL;
 	struct http_stats hs;
 	struct endpoints ep;
-	char scope[32];
+	struct scan_opts oo = {0};
+	char scope[32], *pacing = NULL;
 	long long t0 = now_ms();
 	int ret;
 
 	memset(sum, 0, sizeof(*sum));
 	sum->score = -1;
 	tenant_scope(t->id, scope, sizeof(scope));
+	if (o)
+		oo = *o;
+	if (store_setting_get(s, scope, "net.pacing", &pacing, NULL) == 0 && pacing &&
+	    !strcmp(pacing, "off"))
+		oo.no_pacing = 1;
+	free(pacing);
+	o = &oo;
 	if ((ret = collect_tenant_endpoints(t, &ep, err)) < 0 ||
 	    (ret = collect_tenant_auth(v, t, &ep, &auth, err)) < 0 ||
 	    (ret = collect_client(o, &hc, err)) < 0)
 		goto out;
+	/* The identity budget depends on the tenant's size: the last snapshot tells it. */
+	rate_set_tenant_users(http_client_rates(hc), t->tenant_id, previous_users(s, scope));
 	/* Load the controls first: a broken user control is reported before any network. */
 	if (!cat && !(o && o->no_eval)) {
 		if ((ret = catalog_open(&own_cat, NULL, err)) < 0)
@@ -105,6 +157,7 @@ int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const st
 		}
 	}
 	finish(s, t, sum, sum->sources_failed ? "partial" : "complete", NULL);
+	scan_itdr(s, hc, auth, &ep, t, scope, o);
 	goto out;
 fail_txn:
 	finish(s, t, sum, "error", err->msg);

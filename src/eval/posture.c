@@ -42,8 +42,8 @@ const char *posture_figure_source(enum posture_figure f)
  * compares with the threshold: ?1 scope, ?2 now, ?3 stale days, ?4 1 when sign-ins are known. */
 #define USERS_CTE                                                                                  \
 	"WITH raw AS (SELECT key, json AS j,"                                                      \
-	"  json_extract(json, '$.signInActivity.lastSignInDateTime') AS a,"                       \
-	"  json_extract(json, '$.signInActivity.lastNonInteractiveSignInDateTime') AS b"          \
+	"  json_extract(json, '$.signInActivity.lastSignInDateTime') AS a,"                        \
+	"  json_extract(json, '$.signInActivity.lastNonInteractiveSignInDateTime') AS b"           \
 	"  FROM main.objects WHERE scope = ?1 AND source = 'graph.users'),"                        \
 	" u AS (SELECT key, j, lower(coalesce(json_extract(j, '$.userType'), 'member')) AS type,"  \
 	"  coalesce(json_extract(j, '$.accountEnabled'), 1) AS enabled,"                           \
@@ -174,8 +174,8 @@ static int tenant_stale_days(struct store *s, const char *scope)
 
 	if (sscanf(scope, "tenant:%lld", &id) != 1)
 		return days;
-	if (sqlite3_prepare_v2(store_db(s), "SELECT stale_days FROM main.tenants WHERE id = ?1",
-			       -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(s), "SELECT stale_days FROM main.tenants WHERE id = ?1", -1,
+			       &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, id);
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0)
 			days = sqlite3_column_int(st, 0);
@@ -229,10 +229,11 @@ int posture_load(struct store *s, const char *scope, const struct posture_opts *
 
 	if (p->st[POSTURE_RISKY].known) {
 		if ((ret = counts(s, p, 0,
-				  RISKY_CTE "SELECT coalesce(sum(lvl = 'high'), 0),"
-					    " coalesce(sum(lvl = 'medium'), 0),"
-					    " coalesce(sum(lvl = 'low'), 0),"
-					    " coalesce(sum(state = 'confirmedCompromised'), 0) FROM k",
+				  RISKY_CTE
+				  "SELECT coalesce(sum(lvl = 'high'), 0),"
+				  " coalesce(sum(lvl = 'medium'), 0),"
+				  " coalesce(sum(lvl = 'low'), 0),"
+				  " coalesce(sum(state = 'confirmedCompromised'), 0) FROM k",
 				  v, 4, err)) < 0)
 			goto fail;
 		p->risky.high = v[0];
@@ -315,18 +316,19 @@ int posture_load(struct store *s, const char *scope, const struct posture_opts *
 	if (p->st[POSTURE_STALE].known) {
 		if ((ret = signins_present(s, p, &signins, err)) < 0)
 			goto fail;
-		if ((ret = counts(s, p, signins,
-				  USERS_CTE
-				  "SELECT coalesce(sum(type = 'member' AND enabled), 0),"
-				  " coalesce(sum(type = 'member' AND enabled AND activity = 'stale'), 0),"
-				  " coalesce(sum(type = 'member' AND enabled AND activity = 'never'), 0),"
-				  " coalesce(sum(type = 'member' AND NOT enabled), 0),"
-				  " coalesce(sum(type = 'guest'), 0),"
-				  " coalesce(sum(type = 'guest' AND activity = 'stale'), 0),"
-				  " coalesce(sum(type = 'guest' AND activity = 'never'), 0),"
-				  " coalesce(sum(type = 'guest' AND json_extract(j,"
-				  " '$.externalUserState') = 'PendingAcceptance'), 0) FROM v",
-				  v, 8, err)) < 0)
+		if ((ret = counts(
+			 s, p, signins,
+			 USERS_CTE
+			 "SELECT coalesce(sum(type = 'member' AND enabled), 0),"
+			 " coalesce(sum(type = 'member' AND enabled AND activity = 'stale'), 0),"
+			 " coalesce(sum(type = 'member' AND enabled AND activity = 'never'), 0),"
+			 " coalesce(sum(type = 'member' AND NOT enabled), 0),"
+			 " coalesce(sum(type = 'guest'), 0),"
+			 " coalesce(sum(type = 'guest' AND activity = 'stale'), 0),"
+			 " coalesce(sum(type = 'guest' AND activity = 'never'), 0),"
+			 " coalesce(sum(type = 'guest' AND json_extract(j,"
+			 " '$.externalUserState') = 'PendingAcceptance'), 0) FROM v",
+			 v, 8, err)) < 0)
 			goto fail;
 		p->stale.enabled = v[0];
 		p->stale.stale = v[1];
@@ -362,14 +364,13 @@ void posture_free(struct posture *p)
 
 /* ---- lists ---- */
 
-static const char *const cols_risky[] = {"Name",  "User principal name", "Level", "State",
-					 "Detail", "Updated", "key"};
-static const char *const cols_mfa[] = {"Name", "User principal name", "Admin", "MFA",
-				       "Methods", "key"};
-static const char *const cols_priv[] = {"Name", "User principal name / app", "Role", "Type",
-					"key"};
-static const char *const cols_stale[] = {"Name",    "User principal name", "Last sign-in",
-					 "Days",    "Created",		   "key"};
+static const char *const cols_risky[] = {
+    "Name", "User principal name", "Level", "State", "Detail", "Updated", "key"};
+static const char *const cols_mfa[] = {"Name", "User principal name", "Admin", "MFA", "Methods",
+				       "key"};
+static const char *const cols_priv[] = {"Name", "User principal name / app", "Role", "Type", "key"};
+static const char *const cols_stale[] = {
+    "Name", "User principal name", "Last sign-in", "Days", "Created", "key"};
 static const char *const cols_guests[] = {"Name", "Mail / UPN", "Invitation", "Last sign-in",
 					  "Days", "Activity",	"key"};
 
@@ -422,11 +423,13 @@ static const char *list_sql(enum posture_figure f)
 		       " coalesce(json_extract(json, '$.\"@role\".displayName'), ''),"
 		       " replace(coalesce(json_extract(json, '$.\"@odata.type\"'),"
 		       " '#microsoft.graph.user'), '#microsoft.graph.', ''), key"
-		       " FROM main.objects WHERE scope = ?1 AND source = 'graph.directoryRoleMembers'"
+		       " FROM main.objects WHERE scope = ?1 AND source = "
+		       "'graph.directoryRoleMembers'"
 		       " ORDER BY 3, 1";
 	case POSTURE_STALE:
 		return USERS_CTE
-		    "SELECT json_extract(j, '$.displayName'), json_extract(j, '$.userPrincipalName'),"
+		    "SELECT json_extract(j, '$.displayName'), json_extract(j, "
+		    "'$.userPrincipalName'),"
 		    " coalesce(substr(last, 1, 10), 'never'), CASE WHEN last IS NULL THEN ''"
 		    " ELSE days END, substr(json_extract(j, '$.createdDateTime'), 1, 10), key"
 		    " FROM v WHERE type = 'member' AND enabled AND activity IN ('stale', 'never')"
@@ -436,7 +439,8 @@ static const char *list_sql(enum posture_figure f)
 		    "SELECT json_extract(j, '$.displayName'), coalesce(json_extract(j, '$.mail'),"
 		    " json_extract(j, '$.userPrincipalName')),"
 		    " coalesce(json_extract(j, '$.externalUserState'), ''),"
-		    " CASE WHEN ?4 = 0 THEN 'unknown' ELSE coalesce(substr(last, 1, 10), 'never') END,"
+		    " CASE WHEN ?4 = 0 THEN 'unknown' ELSE coalesce(substr(last, 1, 10), 'never') "
+		    "END,"
 		    " CASE WHEN last IS NULL OR ?4 = 0 THEN '' ELSE days END,"
 		    " CASE activity WHEN 'never' THEN 'never signed in' ELSE activity END, key"
 		    " FROM v WHERE type = 'guest'"
@@ -497,9 +501,9 @@ int posture_object(struct store *s, const char *scope, enum posture_figure f, co
 	*json = NULL;
 	if ((unsigned)f >= POSTURE_NFIGURES)
 		return tater_errf(err, TATER_EINVAL, "no such figure");
-	if ((ret = prep(s,
-			"SELECT json FROM main.objects WHERE scope = ?1 AND source = ?2 AND key = ?3",
-			&st, err)) < 0)
+	if ((ret = prep(
+		 s, "SELECT json FROM main.objects WHERE scope = ?1 AND source = ?2 AND key = ?3",
+		 &st, err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, figures[f].source, -1, SQLITE_STATIC);
@@ -616,8 +620,9 @@ static void rec_mfa(struct recs *rs, const struct posture *p)
 	snprintf(r->id, sizeof(r->id), "mfa");
 	snprintf(r->title, sizeof(r->title), "Enable MFA for the remaining users");
 	if (known && without > 0) {
-		snprintf(r->figure, sizeof(r->figure), "%lld member users without MFA (%lld admins)",
-			 (long long)without, (long long)p->mfa.admins_not_registered);
+		snprintf(r->figure, sizeof(r->figure),
+			 "%lld member users without MFA (%lld admins)", (long long)without,
+			 (long long)p->mfa.admins_not_registered);
 		r->affected = without;
 	} else {
 		snprintf(r->figure, sizeof(r->figure), "%s", first->reason);
@@ -625,7 +630,8 @@ static void rec_mfa(struct recs *rs, const struct posture *p)
 			r->affected = p->mfa.users + p->mfa.admins;
 	}
 	if (!sev[0])
-		snprintf(sev, sizeof(sev), "%s", p->mfa.admins_not_registered ? "critical" : "high");
+		snprintf(sev, sizeof(sev), "%s",
+			 p->mfa.admins_not_registered ? "critical" : "high");
 	snprintf(r->severity, sizeof(r->severity), "%s", sev);
 }
 
@@ -685,8 +691,9 @@ static void rec_guests(struct recs *rs, const struct posture *p)
 
 static void rec_risk_policy(struct recs *rs, const struct posture *p)
 {
-	static const char *const ids[] = {"aad.block-high-risk-users", "aad.block-high-risk-signins",
-					  "aad.user-risk-policy", "aad.signin-risk-policy", NULL};
+	static const char *const ids[] = {"aad.block-high-risk-users",
+					  "aad.block-high-risk-signins", "aad.user-risk-policy",
+					  "aad.signin-risk-policy", NULL};
 	struct posture_rec tmp = {0}, *r;
 	char sev[12] = "";
 	const struct eval_result *first = behind(rs, &tmp, ids, sev);
@@ -728,8 +735,9 @@ static void rec_legacy(struct recs *rs, const struct posture *p)
 	snprintf(r->title, sizeof(r->title), "Block legacy authentication protocols");
 	if (p->st[POSTURE_STALE].known || p->st[POSTURE_GUESTS].known) {
 		r->affected = p->stale.enabled + p->guests.total;
-		snprintf(r->figure, sizeof(r->figure), "%lld users can sign in with a password alone: %s",
-			 (long long)r->affected, first->reason);
+		snprintf(r->figure, sizeof(r->figure),
+			 "%lld users can sign in with a password alone: %s", (long long)r->affected,
+			 first->reason);
 	} else {
 		snprintf(r->figure, sizeof(r->figure), "%s", first->reason);
 	}
@@ -744,7 +752,8 @@ static void rec_posture_only(struct recs *rs, const struct posture *p)
 		r->list = POSTURE_RISKY;
 		snprintf(r->id, sizeof(r->id), "risky-users");
 		snprintf(r->title, sizeof(r->title), "Investigate and remediate high-risk users");
-		snprintf(r->figure, sizeof(r->figure), "%lld high-risk users (%lld confirmed compromised)",
+		snprintf(r->figure, sizeof(r->figure),
+			 "%lld high-risk users (%lld confirmed compromised)",
 			 (long long)p->risky.high, (long long)p->risky.compromised);
 		r->affected = p->risky.high;
 		snprintf(r->severity, sizeof(r->severity), "%s",
@@ -754,10 +763,11 @@ static void rec_posture_only(struct recs *rs, const struct posture *p)
 		r->list = POSTURE_STALE;
 		snprintf(r->id, sizeof(r->id), "stale-accounts");
 		snprintf(r->title, sizeof(r->title), "Disable stale member accounts");
-		snprintf(r->figure, sizeof(r->figure),
-			 "%lld enabled accounts without a sign-in for %d days (%lld never signed in)",
-			 (long long)(p->stale.stale + p->stale.never), p->stale_days,
-			 (long long)p->stale.never);
+		snprintf(
+		    r->figure, sizeof(r->figure),
+		    "%lld enabled accounts without a sign-in for %d days (%lld never signed in)",
+		    (long long)(p->stale.stale + p->stale.never), p->stale_days,
+		    (long long)p->stale.never);
 		r->affected = p->stale.stale + p->stale.never;
 		snprintf(r->severity, sizeof(r->severity), "low");
 	}

@@ -80,6 +80,7 @@ struct job {
 	char *items_key;
 	int max_pages;
 	http_page_fn on_page;
+	http_page_raw_fn on_page_raw;
 	http_done_fn on_done;
 	void *ctx;
 	uint64_t *seen;
@@ -867,10 +868,12 @@ static int job_deliver(struct job *j)
 	if (items)
 		j->info.items += json_array_size(items);
 	job_detach(j);
-	if (j->on_page) {
+	if (j->on_page || j->on_page_raw) {
 		struct tater_err perr = {0};
 
-		rc = j->on_page(j->ctx, items, page, &perr);
+		rc = j->on_page_raw ? j->on_page_raw(j->ctx, j->in.p ? j->in.p : "", j->in.len, items,
+						     page, &perr)
+				    : j->on_page(j->ctx, items, page, &perr);
 		if (rc < 0) {
 			j->err = perr;
 			if (!j->err.code)
@@ -1201,6 +1204,7 @@ static int paged_job(struct http_client *c, const struct http_paged *p, struct j
 	j->paging = p->paging;
 	j->max_pages = p->max_pages > 0 ? p->max_pages : c->cfg.max_pages;
 	j->on_page = p->on_page;
+	j->on_page_raw = p->on_page_raw;
 	j->on_done = p->on_done;
 	j->ctx = p->ctx;
 	if (p->items_key && !(j->items_key = strdup(p->items_key))) {

@@ -124,8 +124,29 @@ int ui_form_set(struct ui_form *f, int i, const char *value)
 	}
 	if (fd->def.kind == UI_FIELD_TOGGLE)
 		value = (value[0] && strcmp(value, "0") != 0) ? "1" : "0";
-	/* Values from the store are shown as they are typed: sanitised. */
-	text_sanitize_buf(value, (size_t)-1, fd->buf, fd->cap);
+	/* Values from the store are shown as they are typed: sanitised.  A
+	 * notes field keeps its line breaks (typed with Enter), so each line
+	 * is sanitised on its own and the breaks stay real. */
+	if (fd->def.kind == UI_FIELD_NOTES) {
+		size_t o = 0;
+
+		fd->buf[0] = '\0';
+		for (const char *line = value;; line++) {
+			size_t len = strcspn(line, "\n");
+
+			if (o + 1 < fd->cap)
+				o += text_sanitize_buf(line, len, fd->buf + o, fd->cap - o);
+			if (o >= fd->cap)
+				o = strlen(fd->buf);
+			line += len;
+			if (!*line || o + 2 >= fd->cap)
+				break;
+			fd->buf[o++] = '\n';
+			fd->buf[o] = '\0';
+		}
+	} else {
+		text_sanitize_buf(value, (size_t)-1, fd->buf, fd->cap);
+	}
 	fd->len = strlen(fd->buf);
 	fd->cur = fd->len;
 	fd->scroll = 0;

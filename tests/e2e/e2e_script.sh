@@ -74,6 +74,8 @@ for k in k1:Dashboard k2:Identity k3:Controls k4:Playbooks k5:Incidents k6:ITDR 
 	k8:Cloud k9:Privacy kequal:Reports; do
 	f=$T/screens.${k%%:*}
 	sed -n 2p "$f" | grep -qF "${k#*:}" || fail "key for ${k#*:}: screen title not shown"
+	# Built screens have their own e2e_*.sh tests; the rest say what they will hold.
+	case ${k#*:} in Dashboard | Identity | Controls | Playbooks | Incidents | Reports) continue ;; esac
 	has "$f" "not built yet"
 	has "$f" "What it will hold"
 done
@@ -113,13 +115,17 @@ key Enter
 dump @detail
 S
 has "$T/activity.all" 'evil\e]0;x'
-has "$T/activity.all" "Hash chain: verified (53 entries"
+# The seed wrote 53 entries; opening the console may add more (the pre-built playbooks
+# are installed on first use), so count what the store holds.
+n=$(sqlite3 "$T/db" "SELECT count(*) FROM activity_log")
+[ "$n" -ge 53 ] || fail "activity log: expected at least 53 entries, found $n"
+has "$T/activity.all" "Hash chain: verified ($n entries"
 has "$T/activity.all" 'abc\u202edef'
 has "$T/activity.all" "東京🔒wide"
 has "$T/activity.filtered" "/filler-00004"
 has "$T/activity.filtered" "1/10"
 hasnt "$T/activity.filtered" "evil"
-has "$T/activity.cleared" "1/53"
+has "$T/activity.cleared" "1/$n"
 has "$T/activity.detail" 'evil\e]0;x\x07name\e[2Jend'
 has "$T/activity.detail" 'title \e]0;pwned\x07 and clear \e[2J'
 if grep -q "$(printf '\033')" "$T"/activity.*; then

@@ -74,15 +74,16 @@ static void user(struct fx *f, const char *id, const char *type, int enabled, co
 {
 	char j[1024];
 
-	snprintf(j, sizeof(j),
-		 "{\"id\":\"%s\",\"displayName\":\"User %s\",\"userPrincipalName\":\"%s@x.example\","
-		 "\"userType\":\"%s\",\"accountEnabled\":%s,\"createdDateTime\":\"2024-01-01T00:00:00Z\","
-		 "\"externalUserState\":%s%s%s,"
-		 "\"signInActivity\":{\"lastSignInDateTime\":%s%s%s,"
-		 "\"lastNonInteractiveSignInDateTime\":null}}",
-		 id, id, id, type, enabled ? "true" : "false", state ? "\"" : "",
-		 state ? state : "null", state ? "\"" : "", last ? "\"" : "", last ? last : "null",
-		 last ? "\"" : "");
+	snprintf(
+	    j, sizeof(j),
+	    "{\"id\":\"%s\",\"displayName\":\"User %s\",\"userPrincipalName\":\"%s@x.example\","
+	    "\"userType\":\"%s\",\"accountEnabled\":%s,\"createdDateTime\":\"2024-01-01T00:00:"
+	    "00Z\","
+	    "\"externalUserState\":%s%s%s,"
+	    "\"signInActivity\":{\"lastSignInDateTime\":%s%s%s,"
+	    "\"lastNonInteractiveSignInDateTime\":null}}",
+	    id, id, id, type, enabled ? "true" : "false", state ? "\"" : "", state ? state : "null",
+	    state ? "\"" : "", last ? "\"" : "", last ? last : "null", last ? "\"" : "");
 	put(f, "graph.users", id, j);
 }
 
@@ -101,20 +102,24 @@ static void users(struct fx *f)
 	put(f, "graph.users", "m-nonint",
 	    "{\"id\":\"m-nonint\",\"displayName\":\"Nonint\",\"userType\":\"Member\","
 	    "\"accountEnabled\":true,\"signInActivity\":{\"lastSignInDateTime\":"
-	    "\"2025-01-01T00:00:00Z\",\"lastNonInteractiveSignInDateTime\":\"2026-11-30T00:00:00Z\"}}");
+	    "\"2025-01-01T00:00:00Z\",\"lastNonInteractiveSignInDateTime\":\"2026-11-30T00:00:"
+	    "00Z\"}}");
 }
 
 static void registrations(struct fx *f)
 {
 	status(f, "graph.userRegistrationDetails", "ok", 200, NULL);
 	put(f, "graph.userRegistrationDetails", "r1",
-	    "{\"id\":\"r1\",\"userDisplayName\":\"Reg One\",\"userType\":\"member\",\"isAdmin\":false,"
+	    "{\"id\":\"r1\",\"userDisplayName\":\"Reg "
+	    "One\",\"userType\":\"member\",\"isAdmin\":false,"
 	    "\"isMfaRegistered\":true,\"isMfaCapable\":true,\"methodsRegistered\":[\"fido2\"]}");
 	put(f, "graph.userRegistrationDetails", "r2",
-	    "{\"id\":\"r2\",\"userDisplayName\":\"Reg Two\",\"userType\":\"member\",\"isAdmin\":false,"
+	    "{\"id\":\"r2\",\"userDisplayName\":\"Reg "
+	    "Two\",\"userType\":\"member\",\"isAdmin\":false,"
 	    "\"isMfaRegistered\":true,\"isMfaCapable\":false,\"methodsRegistered\":[\"email\"]}");
 	put(f, "graph.userRegistrationDetails", "r3",
-	    "{\"id\":\"r3\",\"userDisplayName\":\"No Mfa\",\"userType\":\"member\",\"isAdmin\":false,"
+	    "{\"id\":\"r3\",\"userDisplayName\":\"No "
+	    "Mfa\",\"userType\":\"member\",\"isAdmin\":false,"
 	    "\"isMfaRegistered\":false,\"isMfaCapable\":false,\"methodsRegistered\":[]}");
 	put(f, "graph.userRegistrationDetails", "r4",
 	    "{\"id\":\"r4\",\"userDisplayName\":\"Admin NoMfa\",\"userType\":\"member\","
@@ -143,7 +148,8 @@ static void risky(struct fx *f)
 	    "{\"id\":\"k3\",\"userDisplayName\":\"Med\",\"riskLevel\":\"medium\","
 	    "\"riskState\":\"atRisk\"}");
 	put(f, "graph.riskyUsers", "k4",
-	    "{\"id\":\"k4\",\"userDisplayName\":\"Low\",\"riskLevel\":\"low\",\"riskState\":\"atRisk\"}");
+	    "{\"id\":\"k4\",\"userDisplayName\":\"Low\",\"riskLevel\":\"low\",\"riskState\":"
+	    "\"atRisk\"}");
 	/* Not counted: remediated, dismissed, deleted. */
 	put(f, "graph.riskyUsers", "k5",
 	    "{\"id\":\"k5\",\"riskLevel\":\"none\",\"riskState\":\"remediated\"}");
@@ -155,10 +161,12 @@ static void risky(struct fx *f)
 
 static void roles(struct fx *f)
 {
-	static const char ga[] = "\"@role\":{\"id\":\"ra\",\"displayName\":\"Global Administrator\","
-				 "\"roleTemplateId\":\"62e90394-69f5-4237-9190-012177145e10\"}";
-	static const char sa[] = "\"@role\":{\"id\":\"rb\",\"displayName\":\"Security Administrator\","
-				 "\"roleTemplateId\":\"194ae4cb-b126-40b2-bd5b-6091b380977d\"}";
+	static const char ga[] =
+	    "\"@role\":{\"id\":\"ra\",\"displayName\":\"Global Administrator\","
+	    "\"roleTemplateId\":\"62e90394-69f5-4237-9190-012177145e10\"}";
+	static const char sa[] =
+	    "\"@role\":{\"id\":\"rb\",\"displayName\":\"Security Administrator\","
+	    "\"roleTemplateId\":\"194ae4cb-b126-40b2-bd5b-6091b380977d\"}";
 	char j[512];
 
 	status(f, "graph.directoryRoleMembers", "ok", 200, NULL);
@@ -281,8 +289,9 @@ static void test_lists(void **state)
 
 	memset(&r, 0, sizeof(r));
 	r.ncols = 6;
-	assert_int_equal(posture_list(f->s, "tenant:1", POSTURE_STALE, &opts, collect, &r, &err), 0);
-	assert_int_equal(r.n, 3); /* two stale, one never */
+	assert_int_equal(posture_list(f->s, "tenant:1", POSTURE_STALE, &opts, collect, &r, &err),
+			 0);
+	assert_int_equal(r.n, 3);			  /* two stale, one never */
 	assert_string_equal(r.first[0], "User m-stale2"); /* the longest silent first */
 	assert_string_equal(r.first[2], "2025-01-01");
 
@@ -295,7 +304,8 @@ static void test_lists(void **state)
 
 	memset(&r, 0, sizeof(r));
 	r.ncols = 7;
-	assert_int_equal(posture_list(f->s, "tenant:1", POSTURE_RISKY, &opts, collect, &r, &err), 0);
+	assert_int_equal(posture_list(f->s, "tenant:1", POSTURE_RISKY, &opts, collect, &r, &err),
+			 0);
 	assert_int_equal(r.n, 4);
 	assert_string_equal(r.first[2], "high");
 
@@ -329,8 +339,10 @@ static void test_no_signin_activity(void **state)
 	struct tater_err err = {0};
 
 	status(f, "graph.users", "ok", 200, NULL);
-	put(f, "graph.users", "u1", "{\"id\":\"u1\",\"userType\":\"Member\",\"accountEnabled\":true}");
-	put(f, "graph.users", "u2", "{\"id\":\"u2\",\"userType\":\"Guest\",\"accountEnabled\":true}");
+	put(f, "graph.users", "u1",
+	    "{\"id\":\"u1\",\"userType\":\"Member\",\"accountEnabled\":true}");
+	put(f, "graph.users", "u2",
+	    "{\"id\":\"u2\",\"userType\":\"Guest\",\"accountEnabled\":true}");
 	assert_int_equal(posture_load(f->s, "tenant:1", &opts, &p, &err), 0);
 	assert_false(p.st[POSTURE_STALE].known);
 	assert_true(tu_contains(p.st[POSTURE_STALE].reason, "signInActivity"));

@@ -1,0 +1,319 @@
+/* test_scenarios.c - every control scenario of tests/data/controls, through the real
+ * pipeline: tater-sim serves the scenario (--estate), `tater scan` collects it over
+ * loopback with the real client and evaluates, and `tater controls --json` must report the
+ * expected status (and reason).  test_eval.c checks the same scenarios against the store
+ * directly; this one proves the collectors hand the checks exactly what the API returns. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "simproc.h"
+#include "tater/eval.h"
+#include "tater/store.h"
+#include "testutil.h"
+
+static const struct {
+	const char *source, *path;
+	int singleton;
+} paths[] = {
+	{"graph.organization", "/v1.0/organization", 0},
+	{"graph.subscribedSkus", "/v1.0/subscribedSkus", 0},
+	{"graph.users", "/v1.0/users", 0},
+	{"graph.userRegistrationDetails", "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+	 0},
+	{"graph.riskyUsers", "/v1.0/identityProtection/riskyUsers", 0},
+	{"graph.directoryRoles", "/v1.0/directoryRoles", 0},
+	{"graph.roleAssignments", "/v1.0/roleManagement/directory/roleAssignments", 0},
+	{"graph.conditionalAccessPolicies", "/v1.0/identity/conditionalAccess/policies", 0},
+	{"graph.authorizationPolicy", "/v1.0/policies/authorizationPolicy", 1},
+	{"graph.authenticationMethodsPolicy", "/v1.0/policies/authenticationMethodsPolicy", 1},
+	{"graph.adminConsentRequestPolicy", "/v1.0/policies/adminConsentRequestPolicy", 1},
+	{"graph.domains", "/v1.0/domains", 0},
+};
+#define NPATHS (sizeof(paths) / sizeof(paths[0]))
+
+struct fx {
+	char *dir, *store, *key, *secret;
+	int cases, skipped;
+};
+
+static int run_tater(struct fx *f, char **out, char **err, ...)
+{
+	char *argv[32];
+	int n = 0;
+	va_list ap;
+	const char *a;
+
+	argv[n++] = (char *)tu_bin("TATER_BIN");
+	argv[n++] = "--store";
+	argv[n++] = f->store;
+	argv[n++] = "--key-file";
+	argv[n++] = f->key;
+	va_start(ap, err);
+	while ((a = va_arg(ap, const char *)) != NULL && n < 31)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	return tu_run(argv, NULL, NULL, out, err);
+}
+
+/* The estate file for one case: every source the case gives, and an empty collection for
+ * every other source the control reads.  Members become per-role member lists. */
+static json_t *estate_for(const json_t *control_sources, const json_t *sources, int *skip)
+{
+	json_t *estate = json_object(), *roles = json_array();
+	const json_t *members = json_object_get(sources, "graph.directoryRoleMembers");
+	size_t i;
+	json_t *m, *src;
+
+	*skip = 0;
+	for (size_t p = 0; p < NPATHS; p++) {
+		const json_t *given = json_object_get(sources, paths[p].source);
+		int named = 0;
+
+		json_array_foreach(control_sources, i, src)
+			named |= !strcmp(json_string_value(src), paths[p].source);
+		if (paths[p].singleton) {
+			if (given && json_array_size(given) > 0)
+				json_object_set(estate, paths[p].path, json_array_get(given, 0));
+			else if (named)
+				*skip = 1; /* a real API always answers a singleton */
+		} else if (given) {
+			json_object_set(estate, paths[p].path, (json_t *)given);
+		} else if (named || (members && !strcmp(paths[p].source, "graph.directoryRoles"))) {
+			json_object_set_new(estate, paths[p].path, json_array());
+		}
+	}
+	/* Member lists per role; roles the case did not list are added from "@role". */
+	json_array_foreach(members, i, m) {
+		json_t *role = json_object_get(m, "@role"), *copy = json_deep_copy(m), *list;
+		const char *rid = json_string_value(json_object_get(role, "id"));
+		char path[160];
+
+		json_object_del(copy, "@role");
+		snprintf(path, sizeof(path), "/v1.0/directoryRoles/%s/members", rid ? rid : "?");
+		list = json_object_get(estate, path);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(estate, path, list);
+			json_array_append_new(roles, json_deep_copy(role));
+		}
+		json_array_append_new(list, copy);
+	}
+	if (json_array_size(roles) > 0) {
+		json_t *listed = json_object_get(estate, "/v1.0/directoryRoles");
+
+		json_array_foreach(roles, i, m) {
+			int found = 0;
+			size_t k;
+			json_t *r;
+
+			json_array_foreach(listed, k, r)
+				found |= json_equal(json_object_get(r, "id"), json_object_get(m, "id"));
+			if (!found)
+				json_array_append(listed, m);
+		}
+	}
+	json_decref(roles);
+	return estate;
+}
+
+static void set_exclusions(struct fx *f, const char *control, const json_t *excl)
+{
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	size_t i;
+	json_t *e;
+
+	assert_int_equal(store_open(&s, f->store, 0, &err), 0);
+	assert_int_equal(store_exec(s, "DELETE FROM control_exclusions", &err), 0);
+	json_array_foreach(excl, i, e) {
+		const char *c = json_string_value(json_object_get(e, "control"));
+
+		assert_int_equal(eval_exclusion_add(s, NULL, "tenant:1", c ? c : control,
+						    json_string_value(json_object_get(e, "kind")),
+						    json_string_value(json_object_get(e, "object_id")),
+						    NULL, &err),
+				 0);
+	}
+	store_close(s);
+}
+
+static void point_tenant_at(struct fx *f, const char *url)
+{
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	char *sql = sqlite3_mprintf("UPDATE tenants SET login_url = %Q, graph_url = %Q, arm_url = %Q,"
+				    " exo_url = %Q", url, url, url, url);
+
+	assert_int_equal(store_open(&s, f->store, 0, &err), 0);
+	assert_int_equal(store_exec(s, sql, &err), 0);
+	sqlite3_free(sql);
+	store_close(s);
+}
+
+static void run_case(struct fx *f, const char *control, const json_t *control_sources,
+		     const json_t *c)
+{
+	const char *name = json_string_value(json_object_get(c, "name"));
+	const char *expect = json_string_value(json_object_get(c, "expect"));
+	const char *reason = json_string_value(json_object_get(c, "reason"));
+	char *estate_path = tu_path(f->dir, "estate.json"), *out = NULL, *err = NULL;
+	const char *args[] = {"--estate", estate_path, NULL};
+	json_t *estate, *res, *row;
+	struct simproc *sp;
+	const char *status = NULL, *got_reason = NULL;
+	int skip, rc;
+	size_t i;
+
+	estate = estate_for(control_sources, json_object_get(c, "sources"), &skip);
+	if (skip) {
+		f->skipped++;
+		json_decref(estate);
+		free(estate_path);
+		return;
+	}
+	assert_int_equal(json_dump_file(estate, estate_path, JSON_COMPACT), 0);
+	json_decref(estate);
+	sp = simproc_start(args);
+	point_tenant_at(f, simproc_url(sp));
+	set_exclusions(f, control, json_object_get(c, "exclusions"));
+	rc = run_tater(f, &out, &err, "scan", "--no-pacing", NULL);
+	if (rc != 0 && rc != 1) {
+		char *log = simproc_log(sp);
+
+		fprintf(stderr, "%s / %s: scan exit %d\n%s\n%s\n", control, name, rc, err, log);
+		free(log);
+	}
+	assert_true(rc == 0 || rc == 1);
+	free(out);
+	free(err);
+	assert_int_equal(run_tater(f, &out, &err, "controls", "--json", NULL) <= 1, 1);
+	res = json_loads(out, 0, NULL);
+	assert_non_null(res);
+	json_array_foreach(res, i, row) {
+		if (!strcmp(json_string_value(json_object_get(row, "id")), control)) {
+			status = json_string_value(json_object_get(row, "status"));
+			got_reason = json_string_value(json_object_get(row, "reason"));
+		}
+	}
+	if (!status || strcmp(status, expect) != 0 || (reason && !tu_contains(got_reason, reason)))
+		fprintf(stderr, "%s / %s: expected %s%s%s, got %s: %s\n", control, name, expect,
+			reason ? " with " : "", reason ? reason : "", status ? status : "(none)",
+			got_reason ? got_reason : "");
+	assert_non_null(status);
+	assert_string_equal(status, expect);
+	if (reason)
+		assert_true(tu_contains(got_reason, reason));
+	f->cases++;
+	json_decref(res);
+	free(out);
+	free(err);
+	simproc_stop(sp);
+	free(estate_path);
+}
+
+static void test_every_scenario_through_a_scan(void **state)
+{
+	struct fx f = {0};
+	char *data = NULL, *out = NULL, *err = NULL;
+	struct dirent **names = NULL;
+	int n;
+
+	(void)state;
+	f.dir = tu_tmpdir("scenarios");
+	f.store = tu_path(f.dir, "s.db");
+	f.key = tu_path(f.dir, "key");
+	f.secret = tu_path(f.dir, "secret");
+	tu_write_file(f.key, "scenario passphrase\n", 0600);
+	tu_write_file(f.secret, SIMPROC_SECRET, 0600);
+	assert_int_equal(run_tater(&f, &out, &err, "db", "init", NULL), 0);
+	free(out);
+	free(err);
+	assert_int_equal(run_tater(&f, &out, &err, "tenant", "add", "Scenario", "--tenant-id",
+				   SIMPROC_TENANT, "--client-id", SIMPROC_CLIENT_ID,
+				   "--client-secret-file", f.secret, "--cloud",
+				   "http://127.0.0.1:1", NULL),
+			 0);
+	free(out);
+	free(err);
+
+	if (asprintf(&data, "%s/tests/data/controls", tu_bin("TATER_SRC")) < 0)
+		abort();
+	n = scandir(data, &names, NULL, alphasort);
+	assert_true(n > 0);
+	for (int k = 0; k < n; k++) {
+		const char *fn = names[k]->d_name;
+		size_t len = strlen(fn);
+
+		if (len > 5 && !strcmp(fn + len - 5, ".json")) {
+			char *path = tu_path(data, fn), *text = tu_read_file(path, NULL);
+			json_t *doc = json_loads(text, 0, NULL), *c, *sources = json_array();
+			const char *control = json_string_value(json_object_get(doc, "control"));
+			size_t i;
+
+			assert_non_null(control);
+			/* Which sources does the control read: its file's header says. */
+			{
+				char *cpath = NULL, *ctext;
+				const char *line;
+
+				if (asprintf(&cpath, "%s/catalog/controls/%s.sql", tu_bin("TATER_SRC"),
+					     control) < 0)
+					abort();
+				ctext = tu_read_file(cpath, NULL);
+				assert_non_null(ctext);
+				line = strstr(ctext, "-- sources:");
+				assert_non_null(line);
+				line += 11;
+				while (*line && *line != '\n') {
+					size_t w;
+
+					line += strspn(line, " ,");
+					w = strcspn(line, " ,\n");
+					if (w)
+						json_array_append_new(sources, json_stringn(line, w));
+					line += w;
+				}
+				free(ctext);
+				free(cpath);
+			}
+			json_array_foreach(json_object_get(doc, "cases"), i, c)
+				run_case(&f, control, sources, c);
+			json_decref(sources);
+			json_decref(doc);
+			free(text);
+			free(path);
+		}
+		free(names[k]);
+	}
+	free(names);
+	fprintf(stderr, "# %d scenario cases passed through tater-sim and tater scan; %d skipped "
+			"(a singleton the real API always serves was left out)\n",
+		f.cases, f.skipped);
+	assert_true(f.cases >= 100);
+	tu_rmtree(f.dir);
+	free(data);
+	free(f.dir);
+	free(f.store);
+	free(f.key);
+	free(f.secret);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_scenario_through_a_scan),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
