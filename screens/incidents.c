@@ -63,8 +63,8 @@ static const struct {
 enum { C_ID, C_TITLE, C_SEV, C_PLAYBOOK, C_DONE, C_OPENED, C_LAST, NCOLS };
 
 static const struct ui_column columns[NCOLS] = {
-    {"#", 4, 0, 1},	   {"Title", 12, 3, 0},	 {"Severity", 8, 0, 0}, {"Playbook", 8, 1, 0},
-    {"Done", 9, 0, 1},	   {"Opened", 16, 0, 0}, {"Contained", 9, 0, 0},
+    {"#", 4, 0, 1},    {"Title", 12, 3, 0},  {"Severity", 8, 0, 0},  {"Playbook", 8, 1, 0},
+    {"Done", 9, 0, 1}, {"Opened", 16, 0, 0}, {"Contained", 9, 0, 0},
 };
 
 static const char *const sections[] = {"Open", "Closed"};
@@ -75,8 +75,17 @@ static const struct ui_field_def close_fields[L_N] = {
 };
 
 /* What a prompt is for. */
-enum pending { PD_NONE, PD_SKIP, PD_BLOCK, PD_ASSIGN, PD_NOTE, PD_DECISION, PD_PHASE_ASSIGN,
-	       PD_PHASE_NOTE, PD_PHASE_DECISION };
+enum pending {
+	PD_NONE,
+	PD_SKIP,
+	PD_BLOCK,
+	PD_ASSIGN,
+	PD_NOTE,
+	PD_DECISION,
+	PD_PHASE_ASSIGN,
+	PD_PHASE_NOTE,
+	PD_PHASE_DECISION
+};
 
 struct inc {
 	struct screen_ctx *ctx;
@@ -352,8 +361,9 @@ static void tracker_action(struct inc *s, enum tkey k)
 		submit(s, IRUI_STEP_STATUS, st->id, 0, "todo", NULL, "reopen step");
 		break;
 	case TK_SKIP:
-		ask(s, PD_SKIP, "Skip step", "Why is step %s skipped? (required; it goes into the "
-					     "report)",
+		ask(s, PD_SKIP, "Skip step",
+		    "Why is step %s skipped? (required; it goes into the "
+		    "report)",
 		    ref);
 		break;
 	case TK_BLOCK:
@@ -394,7 +404,8 @@ static void tracker_action(struct inc *s, enum tkey k)
 		if (!s->form)
 			ui_error(s->ctx->ui, "out of memory");
 		else if (s->cur.steps_finished < s->cur.steps_total)
-			ui_message(s->ctx->ui, "%d of %d steps are finished; closing stops the clocks",
+			ui_message(s->ctx->ui,
+				   "%d of %d steps are finished; closing stops the clocks",
 				   s->cur.steps_finished, s->cur.steps_total);
 		break;
 	}
@@ -589,8 +600,9 @@ static void draw_step_detail(struct inc *s, struct ui_rect r)
 	irui_time(st->updated_at, at, sizeof(at));
 	irui_doc_add(&doc, 0, UI_TITLE, "%d.%d %s", st->phase + 1, st->seq, st->title);
 	irui_doc_add(&doc, 2, UI_NORMAL, "Status: %s%s%s%s%s   Assigned: %s", st->status,
-		     st->updated_by[0] ? " by " : "", st->updated_by, st->updated_by[0] ? " at " : "",
-		     st->updated_by[0] ? at : "", st->assignee[0] ? st->assignee : "nobody");
+		     st->updated_by[0] ? " by " : "", st->updated_by,
+		     st->updated_by[0] ? " at " : "", st->updated_by[0] ? at : "",
+		     st->assignee[0] ? st->assignee : "nobody");
 	if (st->reason && st->reason[0])
 		irui_doc_lines(&doc, 2, UI_WARN, "Reason: ", st->reason);
 	if (st->findings && st->findings[0])
@@ -675,8 +687,8 @@ static void draw_tracker(struct inc *s, struct ui_rect r)
 		ui_text(y, x, 8, UI_NORMAL, clock);
 		x += 9;
 		if (x < b.x + b.w - 1)
-			ui_textf(y, x, b.x + b.w - 1 - x, ph->assignee[0] ? UI_NORMAL : UI_DIM, "%s",
-				 ph->assignee[0] ? ph->assignee : "no owner");
+			ui_textf(y, x, b.x + b.w - 1 - x, ph->assignee[0] ? UI_NORMAL : UI_DIM,
+				 "%s", ph->assignee[0] ? ph->assignee : "no owner");
 		y++;
 	}
 	/* The steps, then the selected one's text, then the keys. */
@@ -703,10 +715,11 @@ static void draw_tracker(struct inc *s, struct ui_rect r)
 		st = &s->steps[k];
 		selr = k == s->sel;
 		curr = (ssize_t)k == s->current;
-		col = selr ? UI_SELECTED : curr ? UI_TITLE : !strcmp(st->status, "todo") ? UI_NORMAL
-								       : !strcmp(st->status, "blocked")
-									   ? UI_WARN
-									   : UI_DIM;
+		col = selr			       ? UI_SELECTED
+		      : curr			       ? UI_TITLE
+		      : !strcmp(st->status, "todo")    ? UI_NORMAL
+		      : !strcmp(st->status, "blocked") ? UI_WARN
+						       : UI_DIM;
 		if (selr)
 			ui_fill(y + i, b.x, b.w, UI_SELECTED);
 		snprintf(lead, sizeof(lead), "%s%d.%d %s", curr ? ">" : " ", st->phase + 1, st->seq,

@@ -70,8 +70,8 @@ static int read_file(const char *path, char **out, size_t *len, struct tater_err
 			if (cap > IMPORT_MAX || !(g = realloc(buf, cap))) {
 				free(buf);
 				fclose(f);
-				return tater_errf(err, TATER_EFORMAT, "%s: too large for a playbook",
-						  path);
+				return tater_errf(err, TATER_EFORMAT,
+						  "%s: too large for a playbook", path);
 			}
 			buf = g;
 		}
@@ -106,8 +106,7 @@ static int write_out(const char *path, const char *data, size_t len, struct irui
 	return 0;
 }
 
-static int run_op(struct store *s, struct irui_job *a, struct irui_result *r,
-		  struct tater_err *err)
+static int run_op(struct store *s, struct irui_job *a, struct irui_result *r, struct tater_err *err)
 {
 	switch (a->op) {
 	case IRUI_ENSURE:
@@ -198,8 +197,7 @@ static int irui_job_run(struct job *j, struct store *s, void *arg, struct tater_
 	return ret;
 }
 
-int irui_submit(struct screen_ctx *ctx, struct irui_track *t, struct irui_job *j,
-		const char *title)
+int irui_submit(struct screen_ctx *ctx, struct irui_track *t, struct irui_job *j, const char *title)
 {
 	struct tater_err err = {0};
 	enum irui_op op;

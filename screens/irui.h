@@ -48,11 +48,11 @@ struct irui_job {
 /* What a finished job hands back (the event's result). */
 struct irui_result {
 	enum irui_op op;
-	int64_t id;	  /* activate: the new incident */
-	int revno;	  /* save, import: the new revision */
-	char slug[64];	  /* import: the playbook */
-	char path[4096];  /* export, report: the file written, made absolute */
-	size_t bytes;	  /* export, report: its size */
+	int64_t id;	 /* activate: the new incident */
+	int revno;	 /* save, import: the new revision */
+	char slug[64];	 /* import: the playbook */
+	char path[4096]; /* export, report: the file written, made absolute */
+	size_t bytes;	 /* export, report: its size */
 };
 
 /* A new job (body initialised, texts NULL).  NULL when out of memory. */

@@ -31,8 +31,8 @@ enum { C_NAME, C_TYPE, C_OWNER, C_REV, C_STATE, C_REVIEW, C_OVERDUE, NCOLS };
 
 /* Pre-built or custom is in the detail view: at 80 columns these fit whole. */
 static const struct ui_column columns[NCOLS] = {
-    {"Name", 18, 3, 0},	 {"Type", 18, 0, 0},	    {"Owner", 7, 1, 0},	  {"Rev", 3, 0, 1},
-    {"State", 8, 0, 0},	 {"Review due", 10, 0, 0}, {"Overdue", 7, 0, 0},
+    {"Name", 18, 3, 0}, {"Type", 18, 0, 0},	  {"Owner", 7, 1, 0},	{"Rev", 3, 0, 1},
+    {"State", 8, 0, 0}, {"Review due", 10, 0, 0}, {"Overdue", 7, 0, 0},
 };
 
 enum { R_REV, R_STATE, R_AUTHOR, R_CREATED, R_REVIEWER, R_SUMMARY, RCOLS };
@@ -65,8 +65,8 @@ static int valid_date(const struct ui_form *f, int field, const char *v, char *m
 
 	(void)f;
 	(void)field;
-	if (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && used == 10 && !v[10] &&
-	    m >= 1 && m <= 12 && d >= 1 && d <= 31)
+	if (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && used == 10 && !v[10] && m >= 1 &&
+	    m <= 12 && d >= 1 && d <= 31)
 		return 0;
 	snprintf(msg, n, "YYYY-MM-DD, or empty for none");
 	return -1;
@@ -109,8 +109,7 @@ static const struct ui_field_def activate_fields[A_N] = {
 };
 enum { S_TITLE, S_DETAIL, S_EVIDENCE, S_N };
 static const struct ui_field_def step_fields[S_N] = {
-    [S_TITLE] = {"Title", UI_FIELD_TEXT, 1, NULL, NULL, "Disable the account", IR_TITLE_MAX, 0,
-		 0},
+    [S_TITLE] = {"Title", UI_FIELD_TEXT, 1, NULL, NULL, "Disable the account", IR_TITLE_MAX, 0, 0},
     [S_DETAIL] = {"Detail", UI_FIELD_NOTES, 0, NULL, NULL, NULL, IR_TEXT_MAX, 0, 0},
     [S_EVIDENCE] = {"Evidence", UI_FIELD_NOTES, 0, NULL, NULL, NULL, IR_TEXT_MAX, 0, 0},
 };
@@ -285,8 +284,7 @@ static void build_detail(struct pb *p)
 		     c->builtin ? "pre-built" : "custom");
 	irui_doc_add(&p->doc, 0, UI_NORMAL, "Type: %s   Owner: %s   Review due: %s%s",
 		     c->incident_type, c->owner[0] ? c->owner : "-",
-		     c->review_due[0] ? c->review_due : "-",
-		     c->review_overdue ? " (OVERDUE)" : "");
+		     c->review_due[0] ? c->review_due : "-", c->review_overdue ? " (OVERDUE)" : "");
 	irui_doc_add(&p->doc, 0, c->approved_revno ? UI_NORMAL : UI_WARN,
 		     "Revision %d of %d%s%s%s. Activation uses %s.", rev, c->latest_revno,
 		     status[0] ? " (" : "", status, status[0] ? ")" : "",
@@ -306,8 +304,8 @@ static void build_detail(struct pb *p)
 			if (st->detail && st->detail[0])
 				irui_doc_lines(&p->doc, 6, UI_DIM, "", st->detail);
 			if (st->evidence && st->evidence[0])
-				irui_doc_lines(&p->doc, 6, UI_DIM, "Evidence to keep: ",
-					       st->evidence);
+				irui_doc_lines(&p->doc, 6, UI_DIM,
+					       "Evidence to keep: ", st->evidence);
 		}
 	}
 	ir_body_free(&b);
@@ -402,8 +400,8 @@ static void open_diff(struct pb *p, int a, int b)
 	irui_doc_add(&p->doc, 0, UI_TITLE, "%s: revision %d -> revision %d", p->cur.name, a, b);
 	irui_doc_add(&p->doc, 0, UI_DIM, "%s", "- removed   + added   (phases as headers)");
 	irui_doc_add(&p->doc, 0, UI_NORMAL, "%s", "");
-	changed = text && (strstr(text, "\n- ") || strstr(text, "\n+ ") || !strncmp(text, "- ", 2) ||
-			   !strncmp(text, "+ ", 2));
+	changed = text && (strstr(text, "\n- ") || strstr(text, "\n+ ") ||
+			   !strncmp(text, "- ", 2) || !strncmp(text, "+ ", 2));
 	for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
 		enum ui_color c = UI_NORMAL;
 
@@ -667,8 +665,9 @@ static void form_save(struct pb *p)
 		close_form(p);
 		p->creating = 1;
 		open_editor(p);
-		ui_message(p->ctx->ui, "New playbook %s: add at least one step to every phase (a), "
-				       "then w saves it",
+		ui_message(p->ctx->ui,
+			   "New playbook %s: add at least one step to every phase (a), "
+			   "then w saves it",
 			   p->new_slug);
 		return;
 	case FK_STEP: {
@@ -795,7 +794,8 @@ static int playbook_action(struct pb *p, int k)
 		}
 		return UI_HANDLED;
 	case 'o':
-		if (focus_playbook(p) == 0 && ui_may_change(p->ctx->ui, "setting a playbook's owner"))
+		if (focus_playbook(p) == 0 &&
+		    ui_may_change(p->ctx->ui, "setting a playbook's owner"))
 			open_form(p, FK_OWNER);
 		return UI_HANDLED;
 	case 'H':
@@ -877,9 +877,10 @@ static int history_key(struct pb *p, const struct ui_event *ev)
 			p->mark = p->mark == r->revno ? 0 : r->revno;
 			load_history(p);
 			if (p->mark)
-				ui_message(p->ctx->ui,
-					   "Revision %d marked: d diffs it against the selected one",
-					   p->mark);
+				ui_message(
+				    p->ctx->ui,
+				    "Revision %d marked: d diffs it against the selected one",
+				    p->mark);
 			else
 				ui_message(p->ctx->ui, "Mark cleared");
 		}
@@ -1143,8 +1144,8 @@ static void draw(void *self, struct ui_rect r)
 		if (!p->loaded && !p->rows)
 			snprintf(right, sizeof(right), "loading");
 		else
-			snprintf(right, sizeof(right), "%zu playbooks, %d draft, %d overdue", p->npbs,
-				 drafts, overdue);
+			snprintf(right, sizeof(right), "%zu playbooks, %d draft, %d overdue",
+				 p->npbs, drafts, overdue);
 		b = screen_header(r, "Playbooks: the incident-response library", right);
 		b.h -= 1;
 		ui_table_draw(p->table, b, 1);
@@ -1203,7 +1204,7 @@ static int key(void *self, const struct ui_event *ev)
 			return UI_HANDLED;
 		}
 		return irui_doc_key(ev, &p->scroll, p->doc_lines, p->page) ? UI_HANDLED
-									 : UI_IGNORED;
+									   : UI_IGNORED;
 	case V_DETAIL:
 		if (ev->act == UI_ACT_BACK) {
 			p->view = V_LIST;
@@ -1213,7 +1214,7 @@ static int key(void *self, const struct ui_event *ev)
 		if (playbook_action(p, ev->key) == UI_HANDLED)
 			return UI_HANDLED;
 		return irui_doc_key(ev, &p->scroll, p->doc_lines, p->page) ? UI_HANDLED
-									 : UI_IGNORED;
+									   : UI_IGNORED;
 	}
 	return UI_IGNORED;
 }
@@ -1284,7 +1285,8 @@ static int event(void *self, struct worker_event *ev)
 		load_list(p, slug);
 		snprintf(p->slug, sizeof(p->slug), "%s", slug);
 		if (op == IRUI_COPY)
-			ui_message(p->ctx->ui, "Copied to %s: revision 1, a draft. e edits it", slug);
+			ui_message(p->ctx->ui, "Copied to %s: revision 1, a draft. e edits it",
+				   slug);
 		else
 			ui_message(p->ctx->ui, "Imported %s as revision %d (a draft)", slug,
 				   res ? res->revno : 0);

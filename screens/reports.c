@@ -288,8 +288,8 @@ static void *create(struct screen_ctx *ctx)
 		free(rp);
 		return NULL;
 	}
-	ui_table_set_empty_text(rp->table,
-				"No incidents yet: activate a playbook (4 Playbooks, a) to open one.");
+	ui_table_set_empty_text(
+	    rp->table, "No incidents yet: activate a playbook (4 Playbooks, a) to open one.");
 	return rp;
 }
 
