@@ -284,7 +284,7 @@ static int job_new(struct http_client *c, const struct http_request *req, struct
 		   struct tater_err *err)
 {
 	char where[ERR_URL_LEN];
-	struct job *j;
+	struct job *j = NULL;
 	size_t n = 0;
 
 	*out = NULL;
@@ -1151,7 +1151,7 @@ int http_request(struct http_client *c, const struct http_request *req, struct h
 		 struct tater_err *err)
 {
 	struct http_response scratch = {0};
-	struct job *j;
+	struct job *j = NULL;
 	int rc;
 
 	if (resp)
@@ -1192,7 +1192,7 @@ out:
 static int paged_job(struct http_client *c, const struct http_paged *p, struct job **out,
 		     struct tater_err *err)
 {
-	struct job *j;
+	struct job *j = NULL;
 	int rc;
 
 	if (p->paging != HTTP_PAGING_ODATA && p->paging != HTTP_PAGING_NONE)
@@ -1217,7 +1217,7 @@ static int paged_job(struct http_client *c, const struct http_paged *p, struct j
 
 int http_multi_add_paged(struct http_client *c, const struct http_paged *p, struct tater_err *err)
 {
-	struct job *j;
+	struct job *j = NULL;
 	int rc = paged_job(c, p, &j, err);
 
 	if (rc)
@@ -1236,7 +1236,7 @@ int http_multi_run(struct http_client *c, struct tater_err *err)
 
 int http_get_paged(struct http_client *c, const struct http_paged *p, struct tater_err *err)
 {
-	struct job *j;
+	struct job *j = NULL;
 	int rc = paged_job(c, p, &j, err);
 
 	if (rc)

@@ -66,8 +66,10 @@ static int parse_rule(const char *spec, struct sim_fault_rule *r, struct tater_e
 	} else {
 		r->from = strtol(nth, &end, 10);
 		r->to = r->from;
-		if (*end == '+' && !end[1])
+		if (*end == '+' && !end[1]) {
 			r->to = -1;
+			end++;
+		}
 		else if (*end == '-')
 			r->to = strtol(end + 1, &end, 10);
 		if (*end || r->from < 1 || (r->to >= 0 && r->to < r->from)) {

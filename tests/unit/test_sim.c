@@ -866,6 +866,8 @@ static void test_faults_at_request(void **state)
 			      "/v1.0/organization:1:cut",
 			      "--fault-once",
 			      "/v1.0/users:503",
+			      "--fault-at",
+			      "/v1.0/subscribedSkus:2+:500",
 			      NULL};
 	struct simproc *sp = simproc_start(args);
 	char *g = bearer(sp, GRAPH_SCOPE);
@@ -898,6 +900,16 @@ static void test_faults_at_request(void **state)
 	r = get(sp, g, "/v1.0/organization");
 	assert_int_equal(r.cc, CURLE_PARTIAL_FILE);
 	resp_free(&r);
+
+	/* N+: the first answer is good, every later one fails. */
+	r = get(sp, g, "/v1.0/subscribedSkus");
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	for (int k = 0; k < 3; k++) {
+		r = get(sp, g, "/v1.0/subscribedSkus");
+		assert_int_equal(r.status, 500);
+		resp_free(&r);
+	}
 	r = get(sp, g, "/v1.0/organization");
 	assert_int_equal(r.cc, CURLE_OK);
 	assert_int_equal(r.status, 200);
