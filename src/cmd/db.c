@@ -10,6 +10,7 @@
 
 #include "tater/activity.h"
 #include "tater/cli.h"
+#include "tater/roles.h"
 #include "tater/store.h"
 #include "tater/vault.h"
 
@@ -17,7 +18,8 @@ static const char db_usage[] =
 	"usage: tater db init                 create the store and its vault (asks a passphrase)\n"
 	"       tater db verify [--json]      integrity check and the activity-log hash chain\n"
 	"       tater db info [--json]        path, schema version, sizes, cipher (no secrets)\n"
-	"       tater db passwd [--new-key-file F]  change the vault passphrase\n";
+	"       tater db passwd [--new-key-file F]  change the vault passphrase\n"
+	"       tater db role [USER [viewer|responder|admin]]  show or grant console roles\n";
 
 static int db_init(struct cli *c)
 {
@@ -209,6 +211,62 @@ out:
 	return ret;
 }
 
+/* Show the roles, one user's role, or grant one (admins only; logged). */
+static int db_role(struct cli *c, int argc, char **argv)
+{
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	enum store_role r;
+	int ret = CLI_ERROR;
+
+	if (argc > 4) {
+		fputs(db_usage, stderr);
+		return CLI_USAGE;
+	}
+	if (argc == 4 && store_role_parse(argv[3], &r, &err) < 0) {
+		cli_error(&err);
+		return CLI_USAGE;
+	}
+	if (argc == 4 && c->readonly) {
+		tater_errf(&err, TATER_EPERM, "read-only mode: no role was changed");
+		goto out;
+	}
+	if (cli_open_store(c, 0, &s, &err) < 0)
+		goto out;
+	if (argc == 4) {
+		if (store_role_set(s, argv[2], r, &err) < 0)
+			goto out;
+		printf("%s is now %s.\n", argv[2], store_role_name(r));
+	} else if (argc == 3) {
+		if (store_role_of(s, argv[2], &r, &err) < 0)
+			goto out;
+		printf("%s: %s\n", argv[2], store_role_name(r));
+	} else {
+		sqlite3_stmt *st;
+
+		if (store_role_of(s, store_actor(s), &r, &err) < 0)
+			goto out;
+		printf("you (%s): %s\n", store_actor(s), store_role_name(r));
+		if (sqlite3_prepare_v2(store_db(s),
+				       "SELECT os_user, role, granted_by, granted_at FROM roles"
+				       " ORDER BY os_user",
+				       -1, &st, NULL) == SQLITE_OK) {
+			while (sqlite3_step(st) == SQLITE_ROW)
+				printf("%-20s %-10s granted by %s at %s\n", sqlite3_column_text(st, 0),
+				       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+				       sqlite3_column_text(st, 3));
+			sqlite3_finalize(st);
+		}
+		printf("Anyone else: viewer (the store's creator is admin).\n");
+	}
+	ret = CLI_OK;
+out:
+	if (ret != CLI_OK)
+		cli_error(&err);
+	store_close(s);
+	return ret;
+}
+
 int cmd_db(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -225,6 +283,8 @@ int cmd_db(struct cli *c, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	sub = argv[1];
+	if (!strcmp(sub, "role"))
+		return db_role(c, argc, argv);
 	optind = 0; /* 0 re-initialises GNU getopt (main stopped it in "+" mode) */
 	while ((ch = getopt_long(argc - 1, argv + 1, "h", opts, NULL)) != -1) {
 		switch (ch) {
