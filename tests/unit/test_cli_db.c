@@ -252,6 +252,45 @@ static void test_future_store_refused(void **state)
 	free(err);
 }
 
+static void test_roles(void **state)
+{
+	struct fx *f = *state;
+	char *out = NULL, *err = NULL;
+
+	/* The creator is admin; anyone else is a viewer until granted. */
+	assert_int_equal(run(f, NULL, &out, &err, "db", "role", NULL), 0);
+	assert_true(tu_contains(out, ": admin"));
+	free(out);
+	free(err);
+	assert_int_equal(run(f, NULL, &out, &err, "db", "role", "alice", NULL), 0);
+	assert_true(tu_contains(out, "alice: viewer"));
+	free(out);
+	free(err);
+	assert_int_equal(run(f, NULL, &out, &err, "db", "role", "alice", "responder", NULL), 0);
+	free(out);
+	free(err);
+	assert_int_equal(run(f, NULL, &out, &err, "db", "role", "alice", NULL), 0);
+	assert_true(tu_contains(out, "alice: responder"));
+	free(out);
+	free(err);
+	assert_int_equal(run(f, NULL, &out, &err, "db", "role", "alice", "root-of-all", NULL), 64);
+	free(out);
+	free(err);
+	/* Read-only mode changes nothing; the grant is in the activity log. */
+	{
+		char *argv[] = {(char *)tu_bin("TATER_BIN"), "--store", f->store, "--readonly", "db",
+				"role", "alice", "admin", NULL};
+
+		assert_int_equal(tu_run(argv, NULL, NULL, &out, &err), 2);
+		assert_true(tu_contains(err, "read-only"));
+		free(out);
+		free(err);
+	}
+	assert_int_equal(run(f, NULL, &out, &err, "db", "verify", NULL), 0);
+	free(out);
+	free(err);
+}
+
 static void test_help_version_usage(void **state)
 {
 	char *argv[3] = {(char *)tu_bin("TATER_BIN"), "--version", NULL};
@@ -283,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_finds_tampering, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_finds_deletion, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_future_store_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
 		cmocka_unit_test(test_help_version_usage),
 	};
 
