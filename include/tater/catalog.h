@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "tater/embed.h"
 #include "tater/err.h"
 
 /* The frameworks a control may cite; the header key of each is catalog_framework_key(). */
@@ -88,10 +89,6 @@ int catalog_severity_rank(const char *severity);
 int catalog_severity_weight(const char *severity);
 
 /* The files embedded at build time (name is the file name in catalog/controls). */
-struct catalog_builtin {
-	const char *name;
-	const char *text;
-};
-const struct catalog_builtin *catalog_builtin_files(size_t *n);
+const struct tater_embedded *catalog_builtin_files(size_t *n);
 
 #endif

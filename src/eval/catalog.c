@@ -477,7 +477,7 @@ int catalog_add_text(struct catalog *cat, const char *origin, const char *text, 
 int catalog_add_builtin(struct catalog *cat, struct tater_err *err)
 {
 	size_t n;
-	const struct catalog_builtin *files = catalog_builtin_files(&n);
+	const struct tater_embedded *files = catalog_builtin_files(&n);
 	char origin[256];
 	int ret;
 

@@ -8,14 +8,11 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "tater/embed.h"
 #include "tater/ir.h"
 
 /* The pre-built playbooks, embedded at build time from catalog/playbooks/. */
-struct ir_builtin {
-	const char *name; /* file name */
-	const char *text;
-};
-const struct ir_builtin *ir_builtin_files(size_t *n);
+const struct tater_embedded *ir_builtin_files(size_t *n);
 
 /* Body <-> JSON (the "phases" part of the file format).  where: prefix for
  * messages ("" or a file name). */

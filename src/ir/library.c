@@ -168,7 +168,7 @@ static int insert_revision(struct store *s, int64_t pb, int revno, const struct 
 int ir_library_ensure(struct store *s, int *added, struct tater_err *err)
 {
 	size_t nfiles;
-	const struct ir_builtin *files = ir_builtin_files(&nfiles);
+	const struct tater_embedded *files = ir_builtin_files(&nfiles);
 	sqlite3_stmt *st;
 	int64_t have = 0;
 	int ret, count = 0;

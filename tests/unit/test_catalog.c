@@ -260,7 +260,7 @@ static void test_builtin_list_matches_directory(void **state)
 	const char *src = getenv("TATER_SRC");
 	char path[4096], *names[512];
 	size_t n = 0, nb;
-	const struct catalog_builtin *b = catalog_builtin_files(&nb);
+	const struct tater_embedded *b = catalog_builtin_files(&nb);
 	struct dirent *de;
 	DIR *d;
 
@@ -302,7 +302,7 @@ static void test_builtins_are_complete(void **state)
 	struct tater_err err = {0};
 	struct catalog *cat = NULL;
 	size_t nb;
-	const struct catalog_builtin *b = catalog_builtin_files(&nb);
+	const struct tater_embedded *b = catalog_builtin_files(&nb);
 
 	(void)state;
 	assert_int_equal(catalog_open(&cat, "", &err), 0);
