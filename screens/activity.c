@@ -1,15 +1,26 @@
 /* activity.c - the Activity screen: the activity log, newest first, with a
  * filter as you type, a detail pane, and whether the hash chain verifies.
  *
+ * The filter takes words (any column) and field terms: user:NAME action:PREFIX
+ * target:TEXT outcome:ok since:2026-12-01 until:2026-12-02T12:00 (times compare
+ * as ISO text, UTC).  x exports what is shown, sanitised, as CSV or JSON (by the
+ * file name's extension), through a worker job.
+ *
  * Loading and verifying run as worker jobs on the worker's own store
  * connection: a log of 100,000 entries takes a moment to read and hash, and
  * the console must not freeze for it.  The rows arrive as a ui_rowset the
  * table then filters and sorts in memory. */
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tater/activity.h"
+#include "tater/itdr.h"
+#include "tater/text.h"
 #include "tater/screen.h"
 #include "tater/store.h"
 #include "tater/ui_table.h"
@@ -49,7 +60,248 @@ struct activity {
 	struct verify_result verify;
 	int detail;
 	int detail_scroll;
+	/* the filtered, sorted view over rows (indexes of rows) */
+	size_t *vis, nvis;
+	const char *rowp[NCOLS];
+	uint64_t export_job;
 };
+
+/* ---- filter and sort over the rowset ---- */
+
+enum { T_WORD, T_USER, T_ACTION, T_TARGET, T_OUTCOME, T_SINCE, T_UNTIL };
+
+struct aterm {
+	int kind;
+	char val[128];
+};
+
+static int parse_aterms(const char *filter, struct aterm *t, int max)
+{
+	static const struct {
+		const char *name;
+		int kind;
+	} keys[] = {{"user", T_USER},	    {"action", T_ACTION}, {"target", T_TARGET},
+		    {"outcome", T_OUTCOME}, {"since", T_SINCE},	  {"from", T_SINCE},
+		    {"until", T_UNTIL},	    {"to", T_UNTIL}};
+	char buf[256], *save = NULL, *tok;
+	int n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", filter ? filter : "");
+	for (tok = strtok_r(buf, " ", &save); tok && n < max; tok = strtok_r(NULL, " ", &save)) {
+		char *colon = strchr(tok, ':');
+
+		t[n].kind = T_WORD;
+		snprintf(t[n].val, sizeof(t[n].val), "%s", tok);
+		for (size_t k = 0; colon && k < sizeof(keys) / sizeof(keys[0]); k++) {
+			if (strlen(keys[k].name) == (size_t)(colon - tok) &&
+			    !strncmp(tok, keys[k].name, (size_t)(colon - tok))) {
+				t[n].kind = keys[k].kind;
+				snprintf(t[n].val, sizeof(t[n].val), "%s", colon + 1);
+				/* "2026-12-01 10:00" typed with a space is two words; a T joins */
+				for (char *p = t[n].val; *p; p++)
+					if (*p == '_')
+						*p = 'T';
+			}
+		}
+		if (t[n].kind != T_WORD && !t[n].val[0])
+			continue; /* half typed */
+		n++;
+	}
+	return n;
+}
+
+static int row_matches(const struct ui_rowset *rs, size_t r, const struct aterm *t, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *v;
+
+		switch (t[i].kind) {
+		case T_USER:
+			if (!text_contains_ci(ui_rowset_cell(rs, r, COL_USER), t[i].val))
+				return 0;
+			break;
+		case T_ACTION:
+			v = ui_rowset_cell(rs, r, COL_ACTION);
+			if (strncasecmp(v, t[i].val, strlen(t[i].val)) != 0)
+				return 0;
+			break;
+		case T_TARGET:
+			if (!text_contains_ci(ui_rowset_cell(rs, r, COL_TARGET), t[i].val))
+				return 0;
+			break;
+		case T_OUTCOME:
+			if (strcasecmp(ui_rowset_cell(rs, r, COL_OUTCOME), t[i].val) != 0)
+				return 0;
+			break;
+		case T_SINCE:
+			if (strcmp(ui_rowset_cell(rs, r, COL_AT_FULL), t[i].val) < 0)
+				return 0;
+			break;
+		case T_UNTIL:
+			/* until:2026-12-02 takes the whole day */
+			v = ui_rowset_cell(rs, r, COL_AT_FULL);
+			if (strncmp(v, t[i].val, strlen(t[i].val)) > 0)
+				return 0;
+			break;
+		default: {
+			int hit = 0;
+
+			for (int c = 0; c < COL_AT_FULL && !hit; c++)
+				hit = text_contains_ci(ui_rowset_cell(rs, r, c), t[i].val);
+			if (!hit)
+				return 0;
+		}
+		}
+	}
+	return 1;
+}
+
+struct asort {
+	const struct ui_rowset *rs;
+	int col, desc;
+};
+
+static int cmp_arows(const void *pa, const void *pb, void *arg)
+{
+	const struct asort *a = arg;
+	size_t ra = *(const size_t *)pa, rb = *(const size_t *)pb;
+	int col = a->col == COL_AT ? COL_AT_FULL : a->col;
+	int c = strcmp(ui_rowset_cell(a->rs, ra, col), ui_rowset_cell(a->rs, rb, col));
+
+	if (c == 0)
+		return ra < rb ? -1 : ra > rb;
+	return a->desc ? -c : c;
+}
+
+static size_t asrc_count(void *ctx)
+{
+	return ((struct activity *)ctx)->nvis;
+}
+
+static const char *const *asrc_row(void *ctx, size_t i)
+{
+	struct activity *a = ctx;
+
+	if (i >= a->nvis)
+		return NULL;
+	for (int c = 0; c < NCOLS; c++)
+		a->rowp[c] = ui_rowset_cell(a->rows, a->vis[i], c);
+	return a->rowp;
+}
+
+static void asrc_query(void *ctx, const char *filter, int sort_col, int sort_desc)
+{
+	struct activity *a = ctx;
+	struct aterm t[16];
+	int n = parse_aterms(filter, t, 16);
+	size_t total = a->rows ? ui_rowset_total(a->rows) : 0;
+
+	a->nvis = 0;
+	for (size_t r = 0; r < total; r++)
+		if (row_matches(a->rows, r, t, n))
+			a->vis[a->nvis++] = r;
+	if (sort_col >= 0) {
+		struct asort as = {a->rows, sort_col, sort_desc};
+
+		qsort_r(a->vis, a->nvis, sizeof(*a->vis), cmp_arows, &as);
+	}
+}
+
+/* ---- export ---- */
+
+struct export_arg {
+	char path[1024];
+	enum itdr_export_format fmt;
+	char **cells; /* nrows * 7, owned */
+	size_t nrows;
+};
+
+static void export_arg_free(void *p)
+{
+	struct export_arg *e = p;
+
+	for (size_t i = 0; e && e->cells && i < e->nrows * 7; i++)
+		free(e->cells[i]);
+	if (e)
+		free(e->cells);
+	free(e);
+}
+
+static int export_job(struct job *j, struct store *s, void *arg, struct tater_err *err)
+{
+	static const char *const header[] = {"id",     "at",	  "user",  "action",
+					     "target", "outcome", "detail"};
+	struct export_arg *e = arg;
+	int fd, rc;
+	FILE *f;
+	char *msg;
+
+	(void)s;
+	job_progress(j, 0, (int64_t)e->nrows, "writing");
+	/* The log names people and tenants: the file is the user's alone. */
+	fd = open(e->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		if (fd >= 0)
+			close(fd);
+		return tater_errf(err, TATER_EIO, "cannot write %s", e->path);
+	}
+	rc = itdr_export_rows(f, e->fmt, header, 7, (const char *const *)e->cells, e->nrows, err);
+	if (fclose(f) != 0 && rc == 0)
+		rc = tater_errf(err, TATER_EIO, "writing %s failed", e->path);
+	if (rc < 0)
+		return rc;
+	if ((msg = malloc(1200)))
+		snprintf(msg, 1200, "Exported %zu entries to %s", e->nrows, e->path);
+	job_set_result(j, msg, free);
+	return 0;
+}
+
+static void export_done(void *ctx, int result, const char *input)
+{
+	struct activity *a = ctx;
+	struct export_arg *e;
+	struct tater_err err = {0};
+	size_t len;
+
+	if (result != UI_MODAL_OK || !input || !*input || !a->rows)
+		return;
+	if (!(e = calloc(1, sizeof(*e))))
+		return;
+	snprintf(e->path, sizeof(e->path), "%s", input);
+	len = strlen(e->path);
+	e->fmt = len > 5 && !strcasecmp(e->path + len - 5, ".json") ? ITDR_JSON : ITDR_CSV;
+	e->nrows = a->nvis;
+	if (!(e->cells = calloc(e->nrows * 7 + 1, sizeof(char *)))) {
+		free(e);
+		return;
+	}
+	/* A copy of what is shown, so the job never reads the UI thread's rows. */
+	for (size_t i = 0; i < a->nvis; i++) {
+		static const int cols[7] = {COL_ID,	COL_AT_FULL, COL_USER,	COL_ACTION,
+					    COL_TARGET, COL_OUTCOME, COL_DETAIL};
+
+		for (int c = 0; c < 7; c++)
+			e->cells[i * 7 + (size_t)c] =
+			    strdup(ui_rowset_cell(a->rows, a->vis[i], cols[c]));
+	}
+	if (worker_submit(a->ctx->worker, "export activity log", export_job, e, export_arg_free,
+			  &a->export_job, &err) < 0)
+		ui_error(a->ctx->ui, "%s", err.msg);
+}
+
+static void start_export(struct activity *a)
+{
+	char text[200], name[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(name, sizeof(name), "tater-activity-%Y%m%d-%H%M%S.csv", &tm);
+	snprintf(text, sizeof(text),
+		 "Export the %zu entries shown. File (.csv, or .json for JSON), e.g. %s:", a->nvis,
+		 name);
+	ui_prompt(a->ctx->ui, "Export the activity log", text, 0, export_done, a);
+}
 
 /* ---- jobs ---- */
 
@@ -200,6 +452,7 @@ static void destroy(void *self)
 		return;
 	ui_table_free(a->table);
 	ui_rowset_free(a->rows);
+	free(a->vis);
 	free(a);
 }
 
@@ -217,7 +470,9 @@ static void draw_detail(struct activity *a, struct ui_rect r)
 
 	if (!a->rows || i == (size_t)-1)
 		return;
-	row = ui_rowset_index(a->rows, i);
+	if (i >= a->nvis)
+		return;
+	row = a->vis[i];
 	for (int c = 0; c < 7; c++)
 		values[c] = ui_rowset_cell(a->rows, row, c);
 	values[0] = ui_rowset_cell(a->rows, row, COL_AT_FULL);
@@ -232,7 +487,8 @@ static void draw(void *self, struct ui_rect r)
 	int y;
 
 	if (a->rows)
-		snprintf(right, sizeof(right), "%zu entries", ui_rowset_total(a->rows));
+		snprintf(right, sizeof(right), "%zu of %zu entries  x export", a->nvis,
+			 ui_rowset_total(a->rows));
 	else
 		snprintf(right, sizeof(right), "loading");
 	body = screen_header(r, "Activity log: who did what, newest first", right);
@@ -292,6 +548,10 @@ static int key(void *self, const struct ui_event *ev)
 		reload(a, 1);
 		ui_message(a->ctx->ui, "Reloading the activity log");
 		return UI_HANDLED;
+	case UI_ACT_EXPORT:
+		if (a->rows)
+			start_export(a);
+		return UI_HANDLED;
 	default:
 		break;
 	}
@@ -307,11 +567,19 @@ static int event(void *self, struct worker_event *ev)
 
 		a->load_job = 0;
 		if (rs) {
-			struct ui_table_source src;
+			struct ui_table_source src = {a, asrc_count, asrc_row, asrc_query};
+			size_t *vis = calloc(ui_rowset_total(rs) + 1, sizeof(*vis));
 
+			if (!vis) {
+				ui_rowset_free(rs);
+				a->loaded_max = -1;
+				return 1;
+			}
 			ui_rowset_free(a->rows);
+			free(a->vis);
 			a->rows = rs;
-			ui_rowset_source(rs, &src);
+			a->vis = vis;
+			a->nvis = 0;
 			ui_table_set_source(a->table, &src);
 			ui_table_set_empty_text(
 			    a->table, "The activity log is empty: changes made in tater "
@@ -320,6 +588,15 @@ static int event(void *self, struct worker_event *ev)
 			/* Try again on the next visit. */
 			a->loaded_max = -1;
 		}
+		return 1;
+	}
+	if (a->export_job && ev->job_id == a->export_job) {
+		char *msg = worker_event_take(ev);
+
+		a->export_job = 0;
+		if (msg)
+			ui_message(a->ctx->ui, "%s", msg);
+		free(msg);
 		return 1;
 	}
 	if (a->verify_job && ev->job_id == a->verify_job) {

@@ -17,6 +17,7 @@
 #include "idsec.h"
 #include "tater/catalog.h"
 #include "tater/eval.h"
+#include "tater/remediate.h"
 #include "tater/roles.h"
 #include "tater/store.h"
 #include "tater/ui_form.h"
@@ -77,7 +78,16 @@ struct controls {
 	uint64_t accept_job, revoke_job;
 	char err[512];
 	char keep[64]; /* the selected control's id, kept across a reload */
+	struct rem_ui *rem; /* the Remediate panel (section "Remediate" below) */
 };
+
+/* The Remediate section's entry points (defined at the end of the file). */
+struct rem_ui;
+static void rem_open(struct controls *c);
+static int rem_draw(struct controls *c, struct ui_rect r);
+static int rem_key(struct controls *c, const struct ui_event *ev);
+static int rem_event(struct controls *c, struct worker_event *ev);
+static void rem_free(struct controls *c);
 
 /* ---- expiry ---- */
 
@@ -349,6 +359,7 @@ static void destroy(void *self)
 	free(c->ridx);
 	free(c->evidence);
 	ui_form_free(c->form);
+	rem_free(c);
 	idsec_put(c->is);
 	free(c);
 }
@@ -485,6 +496,8 @@ static void draw(void *self, struct ui_rect r)
 		ui_form_draw(c->form, b);
 		return;
 	}
+	if (rem_draw(c, b))
+		return;
 	if (!idsec_tenant(c->is)) {
 		ui_wrap(
 		    (struct ui_rect){y + 1, x + 1, b.h - 1, w - 2}, UI_WARN,
@@ -692,6 +705,8 @@ static int key(void *self, const struct ui_event *ev)
 		}
 		return fr == UI_FORM_IGNORED ? UI_IGNORED : UI_HANDLED;
 	}
+	if (c->rem && rem_key(c, ev) == UI_HANDLED)
+		return UI_HANDLED;
 	if (c->table && ui_table_filtering(c->table))
 		return ui_table_key(c->table, ev);
 	if (idsec_key(c->is, ev) == UI_HANDLED)
@@ -757,6 +772,9 @@ static int key(void *self, const struct ui_event *ev)
 	case UI_ACT_REVOKE_RISK:
 		ask_revoke(c);
 		return UI_HANDLED;
+	case UI_ACT_REMEDIATE:
+		rem_open(c);
+		return UI_HANDLED;
 	case UI_ACT_REFRESH:
 		c->loaded = 0;
 		return UI_HANDLED;
@@ -790,6 +808,8 @@ static int event(void *self, struct worker_event *ev)
 		}
 		return 1;
 	}
+	if (rem_event(c, ev))
+		return 1;
 	return idsec_event(c->is, ev);
 }
 
@@ -798,6 +818,514 @@ static int dirty(void *self)
 	struct controls *c = self;
 
 	return c->form && ui_form_dirty(c->form);
+}
+
+/* ==== Remediate =============================================================================
+ *
+ * X on a failing control whose script the catalog knows opens the Remediate panel: the
+ * script's description, what it changes, the runtime (7.2, or 5.1 by delegation), and its
+ * parameters as a form filled with their defaults.  Confirm (a second question whose default
+ * is Cancel) submits a worker job running rem_run; the panel then shows the job status, the
+ * elapsed time and a live countdown to the next poll, and at the end the job output
+ * (changes before/after, or the errors).  After a Completed job S rescans the tenant and the
+ * panel shows the control's status before and after.  A request still running in Azure (a
+ * timeout) is resumed from here with X again.  The role check, the enabled check and the
+ * one-request-per-control rule are enforced where the write happens (rem_run). */
+
+#include <pthread.h>
+
+#include "tater/vault.h"
+
+enum rem_stage { REM_FORM, REM_RUNNING, REM_DONE };
+
+struct rem_shared {
+	pthread_mutex_t lock;
+	int refs;
+	struct rem_progress p;
+	int64_t next_at; /* ui_now_ms() of the next poll */
+	atomic_int cancel;
+};
+
+struct rem_ui {
+	enum rem_stage stage;
+	struct rem_catalog *cat;
+	const struct rem_script *sc;
+	char control[96], title[160], before[64], after[64];
+	int resume;
+	char resume_id[40];
+	struct ui_form *form;
+	struct ui_field_def *defs;
+	struct rem_shared *sh;
+	uint64_t job;
+	int64_t started;
+	int rc;
+	char err[512];
+	struct rem_outcome out;
+	unsigned scan_gen; /* generation when the rescan was asked; 0: none */
+};
+
+struct rem_arg {
+	struct idsec_key *k;
+	struct tenant t;
+	char control[96], script[96], resume_id[40];
+	char *params;
+	char ca_file[1024];
+	struct rem_shared *sh;
+};
+
+struct rem_res {
+	struct rem_outcome out;
+	struct vault *unlocked;
+};
+
+static void shared_put(struct rem_shared *sh)
+{
+	int last;
+
+	if (!sh)
+		return;
+	pthread_mutex_lock(&sh->lock);
+	last = --sh->refs == 0;
+	pthread_mutex_unlock(&sh->lock);
+	if (last) {
+		pthread_mutex_destroy(&sh->lock);
+		free(sh);
+	}
+}
+
+static void free_rem_arg(void *p)
+{
+	struct rem_arg *a = p;
+
+	if (!a)
+		return;
+	idsec_key_free(a->k);
+	free(a->params);
+	shared_put(a->sh);
+	free(a);
+}
+
+static void free_rem_res(void *p)
+{
+	struct rem_res *r = p;
+
+	if (!r)
+		return;
+	rem_outcome_free(&r->out);
+	vault_close(r->unlocked);
+	free(r);
+}
+
+struct rem_job_ctx {
+	struct job *j;
+	struct rem_shared *sh;
+};
+
+static void rem_job_progress(void *ctx, const struct rem_progress *p)
+{
+	struct rem_job_ctx *jc = ctx;
+
+	if (job_cancelled(jc->j))
+		atomic_store(&jc->sh->cancel, 1);
+	pthread_mutex_lock(&jc->sh->lock);
+	jc->sh->p = *p;
+	if (p->phase == REM_PHASE_WAITING)
+		jc->sh->next_at = ui_now_ms() + p->next_poll_ms;
+	pthread_mutex_unlock(&jc->sh->lock);
+	job_progress(jc->j, 0, 0, p->job_status[0] ? p->job_status : "starting");
+}
+
+static int rem_job(struct job *j, struct store *s, void *p, struct tater_err *err)
+{
+	struct rem_arg *a = p;
+	struct rem_job_ctx jc = {j, a->sh};
+	struct rem_run_opts ro = {0};
+	struct rem_catalog *cat = NULL;
+	struct vault *jv = NULL;
+	struct rem_res *res;
+	int ret;
+
+	if (!s)
+		return tater_errf(err, TATER_EIO, "no store");
+	if (!(res = calloc(1, sizeof(*res))))
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	job_set_result(j, res, free_rem_res);
+	if ((ret = idsec_key_open(a->k, s, &jv, &res->unlocked, err)) < 0)
+		return ret;
+	ro.cancel = &a->sh->cancel;
+	ro.ca_file = a->ca_file[0] ? a->ca_file : NULL;
+	ro.progress = rem_job_progress;
+	ro.ctx = &jc;
+	if (a->resume_id[0]) {
+		ret = rem_resume(s, jv, &a->t, a->resume_id, &ro, &res->out, err);
+	} else if ((ret = rem_catalog_open(&cat, err)) == 0) {
+		const struct rem_script *sc = rem_catalog_find(cat, a->script);
+
+		ret = sc ? rem_run(s, jv, &a->t, a->control, sc, a->params, &ro, &res->out, err)
+			 : tater_errf(err, TATER_ENOTFOUND, "no script %s", a->script);
+	}
+	rem_catalog_free(cat);
+	vault_close(jv);
+	return ret;
+}
+
+static void rem_close(struct controls *c)
+{
+	struct rem_ui *r = c->rem;
+
+	if (!r)
+		return;
+	if (r->job)
+		worker_cancel(c->ctx->worker, r->job); /* polling stops; the job runs on */
+	ui_form_free(r->form);
+	free(r->defs);
+	rem_catalog_free(r->cat);
+	rem_outcome_free(&r->out);
+	shared_put(r->sh);
+	free(r);
+	c->rem = NULL;
+}
+
+static void rem_free(struct controls *c)
+{
+	rem_close(c);
+}
+
+static const char *current_status(struct controls *c, const char *control, char *buf, size_t n)
+{
+	snprintf(buf, n, "not evaluated");
+	for (size_t i = 0; i < c->res.n; i++)
+		if (!strcmp(c->res.v[i].control->id, control))
+			eval_result_label(&c->res.v[i], buf, n);
+	return buf;
+}
+
+static void rem_key_ready(void *ctx, struct idsec_key *k)
+{
+	struct controls *c = ctx;
+	struct rem_ui *r = c->rem;
+	struct tater_err err = {0};
+	const struct tenant *t = idsec_tenant(c->is);
+	struct rem_arg *a;
+	const char *ca = getenv("TATER_CA_FILE");
+	char title[96];
+
+	if (!r || !k || !t) {
+		idsec_key_free(k);
+		if (r)
+			snprintf(r->err, sizeof(r->err), "Not started: no passphrase given");
+		return;
+	}
+	if (!(a = calloc(1, sizeof(*a))) || !(r->sh = calloc(1, sizeof(*r->sh)))) {
+		free(a);
+		idsec_key_free(k);
+		return;
+	}
+	pthread_mutex_init(&r->sh->lock, NULL);
+	r->sh->refs = 2;
+	atomic_init(&r->sh->cancel, 0);
+	a->sh = r->sh;
+	a->k = k;
+	a->t = *t;
+	snprintf(a->control, sizeof(a->control), "%s", r->control);
+	snprintf(a->script, sizeof(a->script), "%s", r->sc->id);
+	snprintf(a->resume_id, sizeof(a->resume_id), "%s", r->resume_id);
+	if (ca)
+		snprintf(a->ca_file, sizeof(a->ca_file), "%s", ca);
+	if (!r->resume) {
+		const char **assign = calloc(r->sc->nparams + 1, sizeof(*assign));
+		char **bufs = calloc(r->sc->nparams + 1, sizeof(*bufs));
+		size_t n = 0;
+
+		for (size_t i = 0; assign && bufs && r->form && i < r->sc->nparams; i++) {
+			const char *v = ui_form_get(r->form, (int)i);
+
+			if (!strcmp(v, r->sc->params[i].def))
+				continue; /* the script's default applies */
+			if (asprintf(&bufs[n], "%s=%s", r->sc->params[i].name, v) < 0)
+				break;
+			assign[n] = bufs[n];
+			n++;
+		}
+		if (rem_params_json(r->sc, assign, n, &a->params, &err) < 0)
+			snprintf(r->err, sizeof(r->err), "%s", err.msg);
+		for (size_t i = 0; bufs && i < n; i++)
+			free(bufs[i]);
+		free(bufs);
+		free(assign);
+		if (r->err[0]) {
+			free_rem_arg(a);
+			return;
+		}
+	}
+	snprintf(title, sizeof(title), "remediate %.80s", r->control);
+	if (worker_submit(c->ctx->worker, title, rem_job, a, free_rem_arg, &r->job, &err) < 0) {
+		snprintf(r->err, sizeof(r->err), "%s", err.msg);
+		r->job = 0;
+		return;
+	}
+	r->stage = REM_RUNNING;
+	r->started = ui_now_ms();
+	ui_form_free(r->form);
+	r->form = NULL;
+	ui_deadline(c->ctx->ui, ui_now_ms() + 1000);
+}
+
+static void rem_confirmed(void *ctx, int result, const char *input)
+{
+	struct controls *c = ctx;
+
+	(void)input;
+	if (result != UI_MODAL_OK || !c->rem ||
+	    !ui_may_change(c->ctx->ui, "running a remediation script"))
+		return;
+	idsec_with_key(c->is, "run the remediation", rem_key_ready, c);
+}
+
+static void rem_ask(struct controls *c)
+{
+	struct rem_ui *r = c->rem;
+	char text[900];
+
+	snprintf(text, sizeof(text),
+		 "%s %s on tenant %s with %s? It changes the tenant's settings: %s",
+		 r->resume ? "Resume following" : "Run", r->sc->id,
+		 idsec_tenant(c->is) ? idsec_tenant(c->is)->name : "?", rem_runtime_label(r->sc),
+		 r->sc->description);
+	ui_confirm(c->ctx->ui, r->resume ? "Resume remediation?" : "Run remediation?", text,
+		   r->resume ? "Resume" : "Confirm", rem_confirmed, c);
+}
+
+static void rem_open(struct controls *c)
+{
+	const struct eval_result *res = selected(c);
+	struct tater_err err = {0};
+	struct rem_request req;
+	struct rem_ui *r;
+	struct rem_config cfg;
+	const struct tenant *t = idsec_tenant(c->is);
+
+	if (!res || !t || !ui_may_change(c->ctx->ui, "running a remediation script"))
+		return;
+	if (store_role_require(c->ctx->store, STORE_ROLE_RESPONDER, "remediate a control", &err) <
+	    0) {
+		ui_error(c->ctx->ui, "%s", err.msg);
+		return;
+	}
+	if (rem_config_get(c->ctx->store, t->id, &cfg, &err) < 0 || !cfg.enabled) {
+		ui_error(c->ctx->ui,
+			 "Automated remediation is off for %s: an admin turns it on in Settings > "
+			 "Integrations (or tater remediation setup ... --enable)",
+			 t->name);
+		return;
+	}
+	rem_close(c);
+	if (!(r = calloc(1, sizeof(*r))))
+		return;
+	if (rem_catalog_open(&r->cat, &err) < 0) {
+		ui_error(c->ctx->ui, "%s", err.msg);
+		free(r);
+		return;
+	}
+	r->sc = rem_catalog_for_control(r->cat, res->control->id, res->control->remediation);
+	if (!r->sc) {
+		ui_message(c->ctx->ui, "%s has no remediation script", res->control->id);
+		rem_catalog_free(r->cat);
+		free(r);
+		return;
+	}
+	snprintf(r->control, sizeof(r->control), "%s", res->control->id);
+	snprintf(r->title, sizeof(r->title), "%s", res->control->title);
+	current_status(c, r->control, r->before, sizeof(r->before));
+	c->rem = r;
+	/* A request still running in Azure (a timeout, or a dead console's) is resumed. */
+	if (rem_request_latest(c->ctx->store, c->scope, r->control, &req, &err) == 0) {
+		if (!strcmp(req.status, "timeout") || !strcmp(req.status, "running") ||
+		    !strcmp(req.status, "submitted")) {
+			r->resume = 1;
+			snprintf(r->resume_id, sizeof(r->resume_id), "%s", req.request_id);
+		}
+		rem_request_free(&req);
+	}
+	if (!r->resume && strcmp(res->status, "fail") != 0) {
+		ui_message(c->ctx->ui, "%s is %s: only a failing control is remediated", r->control,
+			   res->status);
+		rem_close(c);
+		return;
+	}
+	r->stage = REM_FORM;
+	if (!r->resume && r->sc->nparams) {
+		r->defs = calloc(r->sc->nparams, sizeof(*r->defs));
+		for (size_t i = 0; r->defs && i < r->sc->nparams; i++) {
+			r->defs[i].label = r->sc->params[i].name;
+			r->defs[i].kind = UI_FIELD_TEXT;
+			r->defs[i].hint = r->sc->params[i].description;
+			r->defs[i].maxlen = 400;
+		}
+		r->form = r->defs ? ui_form_new("Parameters (Save = continue)", r->defs,
+						(int)r->sc->nparams)
+				  : NULL;
+		for (size_t i = 0; r->form && i < r->sc->nparams; i++)
+			ui_form_set(r->form, (int)i, r->sc->params[i].def);
+		if (r->form)
+			ui_form_clean(r->form);
+	}
+	if (!r->form)
+		rem_ask(c);
+}
+
+static int rem_draw(struct controls *c, struct ui_rect b)
+{
+	struct rem_ui *r = c->rem;
+	struct rem_progress p;
+	int64_t next_at = 0, now = ui_now_ms();
+	int y, x, w;
+	char line[600];
+
+	if (!r)
+		return 0;
+	ui_box(b, UI_MODAL, "Remediate (Esc closes)");
+	x = b.x + 2;
+	w = b.w - 4;
+	y = b.y + 1;
+	ui_textf(y++, x, w, UI_TITLE, "%s: %s", r->control, r->title);
+	ui_textf(y++, x, w, UI_NORMAL, "Script %s: %s", r->sc->id, r->sc->title);
+	ui_textf(y++, x, w, UI_NORMAL, "Runtime: %s", rem_runtime_label(r->sc));
+	y += ui_wrap((struct ui_rect){y, x, 3, w}, UI_DIM, r->sc->description, 0) > 3 ? 3 : 2;
+	if (r->err[0])
+		ui_text(y++, x, w, UI_ERROR, r->err);
+	if (r->stage == REM_FORM) {
+		if (r->form)
+			ui_form_draw(r->form, (struct ui_rect){y, b.x + 1, b.h - (y - b.y) - 1,
+							       b.w - 2});
+		else
+			ui_text(y, x, w, UI_DIM, "X asks again; Esc closes.");
+		return 1;
+	}
+	memset(&p, 0, sizeof(p));
+	if (r->sh) {
+		pthread_mutex_lock(&r->sh->lock);
+		p = r->sh->p;
+		next_at = r->sh->next_at;
+		pthread_mutex_unlock(&r->sh->lock);
+	}
+	if (r->stage == REM_RUNNING) {
+		long long el = (now - r->started) / 1000;
+
+		ui_textf(y++, x, w, UI_NORMAL, "Request %s  job %s", p.request_id[0] ? p.request_id : "-",
+			 p.job_id[0] ? p.job_id : "(waiting for the webhook)");
+		ui_textf(y++, x, w, UI_WARN, "Status: %s   elapsed %lld:%02lld",
+			 p.job_status[0] ? p.job_status : "submitting", el / 60, el % 60);
+		if (p.phase == REM_PHASE_WAITING && next_at > now)
+			ui_textf(y++, x, w, UI_NORMAL, "Next poll in %lld s",
+				 (long long)((next_at - now + 999) / 1000));
+		else
+			ui_text(y++, x, w, UI_NORMAL, "Polling...");
+		if (p.note[0])
+			ui_text(y++, x, w, UI_DIM, p.note);
+		ui_deadline(c->ctx->ui, now + 1000);
+		return 1;
+	}
+	/* Done. */
+	snprintf(line, sizeof(line), "Job %s: %s (request %s)", r->out.job_id[0] ? r->out.job_id : "-",
+		 r->out.job_status[0] ? r->out.job_status : r->out.status, r->out.request_id);
+	ui_text(y++, x, w, r->rc == 0 ? UI_OK : UI_ERROR, line);
+	if (r->rc != 0 && !r->err[0])
+		ui_text(y++, x, w, UI_ERROR, "(see the message below)");
+	if (r->out.result.status[0])
+		ui_textf(y++, x, w, UI_NORMAL, "Result: %s, runtime %s", r->out.result.status,
+			 r->out.result.runtime);
+	if (r->out.result.nchanges) {
+		ui_text(y++, x, w, UI_TITLE, "Changes (before -> after):");
+		y += ui_wrap((struct ui_rect){y, x + 2, 6, w - 2}, UI_NORMAL,
+			     r->out.result.changes_text, 0);
+	}
+	if (r->out.result.nerrors) {
+		ui_text(y++, x, w, UI_TITLE, "Errors:");
+		y += ui_wrap((struct ui_rect){y, x + 2, 6, w - 2}, UI_ERROR,
+			     r->out.result.errors_text, 0);
+	}
+	if (r->out.result.guidance_text && r->out.result.guidance_text[0]) {
+		ui_text(y++, x, w, UI_TITLE, "Guidance:");
+		y += ui_wrap((struct ui_rect){y, x + 2, 4, w - 2}, UI_NORMAL,
+			     r->out.result.guidance_text, 0);
+	}
+	if (r->rc == 0) {
+		if (r->scan_gen && c->is->generation != r->scan_gen && !c->is->scan_job) {
+			current_status(c, r->control, r->after, sizeof(r->after));
+			ui_textf(y++, x, w, UI_OK, "Status before: %s   after: %s", r->before,
+				 r->after);
+		} else if (r->scan_gen) {
+			ui_text(y++, x, w, UI_NORMAL, "Rescanning...");
+		} else {
+			ui_textf(y++, x, w, UI_NORMAL, "Status before: %s.  S rescans the tenant.",
+				 r->before);
+		}
+	}
+	return 1;
+}
+
+static int rem_key(struct controls *c, const struct ui_event *ev)
+{
+	struct rem_ui *r = c->rem;
+
+	if (r->stage == REM_FORM && r->form) {
+		enum ui_form_result fr = ui_form_key(r->form, ev);
+
+		if (fr == UI_FORM_SAVE) {
+			rem_ask(c);
+			return UI_HANDLED;
+		}
+		if (fr == UI_FORM_CANCEL) {
+			rem_close(c);
+			return UI_HANDLED;
+		}
+		if (fr != UI_FORM_IGNORED)
+			return UI_HANDLED;
+	}
+	if (ev->act == UI_ACT_BACK || ev->key == UI_KEY_ESC) {
+		if (r->stage == REM_RUNNING)
+			ui_message(c->ctx->ui, "Stopped following %s; X resumes it", r->control);
+		rem_close(c);
+		return UI_HANDLED;
+	}
+	if (ev->act == UI_ACT_REMEDIATE && r->stage == REM_FORM) {
+		rem_ask(c);
+		return UI_HANDLED;
+	}
+	if (ev->act == UI_ACT_SCAN && r->stage == REM_DONE && r->rc == 0) {
+		r->scan_gen = c->is->generation ? c->is->generation : 1;
+		idsec_scan(c->is);
+		return UI_HANDLED;
+	}
+	return UI_HANDLED; /* the panel takes every key */
+}
+
+static int rem_event(struct controls *c, struct worker_event *ev)
+{
+	struct rem_ui *r = c->rem;
+	struct rem_res *res;
+
+	if (!r || !r->job || ev->job_id != r->job)
+		return 0;
+	r->job = 0;
+	r->stage = REM_DONE;
+	r->rc = ev->rc;
+	res = worker_event_take(ev);
+	if (res) {
+		idsec_keep_vault(c->is, res->unlocked);
+		res->unlocked = NULL;
+		r->out = res->out;
+		memset(&res->out, 0, sizeof(res->out));
+		free_rem_res(res);
+	}
+	if (ev->rc != 0) {
+		snprintf(r->err, sizeof(r->err), "%s", ev->err.msg);
+		ui_error(c->ctx->ui, "%s", ev->err.msg);
+	} else {
+		ui_message(c->ctx->ui, "%s: job Completed; S rescans the tenant", r->control);
+	}
+	return 1;
 }
 
 const struct screen_def screen_controls = {

@@ -7,11 +7,14 @@
  * secret travels in locked memory (sodium_malloc) and is wiped when the job
  * is done with it; it is never drawn, logged or put in a message. */
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "idsec.h"
 #include "tater/activity.h"
+#include "tater/ir.h"
+#include "tater/itdr.h"
 #include "tater/catalog.h"
 #include "tater/collect.h"
 #include "tater/console.h"
@@ -49,9 +52,10 @@ static const struct ui_column columns[TCOLS] = {
 };
 
 static const char *const sections[] = {"Tenants", "Integrations", "Features", "Cloud accounts",
-				       "Exclusions"};
-#define NSECTIONS 5
+				       "Exclusions", "Alert playbooks"};
+#define NSECTIONS 6
 #define SEC_EXCLUSIONS 4
+#define SEC_ALERT_PLAYBOOKS 5 /* ITDR: alert type -> playbook (apb_* at the end) */
 
 struct settings {
 	struct screen_ctx *ctx;
@@ -74,7 +78,16 @@ struct settings {
 	char xscope[32];
 	char test_msg[600];
 	int test_ok;
+	struct apb *apb; /* Settings > Alert playbooks */
 };
+
+struct apb;
+static struct apb *apb_new(struct settings *st);
+static void apb_free(struct apb *a);
+static void apb_load(struct apb *a);
+static void apb_draw(struct apb *a, struct ui_rect body);
+static int apb_key(struct apb *a, const struct ui_event *ev);
+static int apb_event(struct apb *a, struct worker_event *ev);
 
 static void excl_section_free(struct settings *st);
 static void excl_load(struct settings *st);
@@ -544,6 +557,7 @@ static void *create(struct screen_ctx *ctx)
 		free(st);
 		return NULL;
 	}
+	st->apb = apb_new(st);
 	return st;
 }
 
@@ -558,6 +572,7 @@ static void destroy(void *self)
 	ui_rowset_free(st->rows);
 	free(st->ids);
 	excl_section_free(st);
+	apb_free(st->apb);
 	idsec_put(st->is);
 	free(st);
 }
@@ -567,6 +582,8 @@ static void enter(void *self)
 	load_tenants(self);
 	if (((struct settings *)self)->section == SEC_EXCLUSIONS)
 		excl_load(self);
+	if (((struct settings *)self)->section == SEC_ALERT_PLAYBOOKS)
+		apb_load(((struct settings *)self)->apb);
 }
 
 static void draw_sections(struct settings *st, int y, int w)
@@ -596,6 +613,10 @@ static void draw(void *self, struct ui_rect r)
 		excl_draw(st, body);
 		return;
 	}
+	if (st->section == SEC_ALERT_PLAYBOOKS) {
+		apb_draw(st->apb, body);
+		return;
+	}
 	if (st->section != 0) {
 		static const struct screen_plan plans[NSECTIONS] = {
 		    {"", "", ""},
@@ -612,6 +633,7 @@ static void draw(void *self, struct ui_rect r)
 		     "AWS accounts (access key and secret, or a role ARN) and GCP projects "
 		     "(service-account JSON), sealed in the vault, with their connection health.",
 		     "Comes with the multi-cloud module (not built yet)."},
+		    {"", "", ""},
 		    {"", "", ""},
 		};
 
@@ -667,6 +689,8 @@ static int key(void *self, const struct ui_event *ev)
 	if (st->section == SEC_EXCLUSIONS &&
 	    (st->xform || (st->xtable && ui_table_filtering(st->xtable))))
 		return excl_key(st, ev);
+	if (st->section == SEC_ALERT_PLAYBOOKS && st->apb && apb_key(st->apb, NULL))
+		return apb_key(st->apb, ev); /* its filter is being typed */
 	if (ui_table_filtering(st->table))
 		return ui_table_key(st->table, ev);
 	switch (ev->act) {
@@ -674,17 +698,23 @@ static int key(void *self, const struct ui_event *ev)
 		st->section = (st->section + 1) % NSECTIONS;
 		if (st->section == SEC_EXCLUSIONS)
 			excl_load(st);
+		if (st->section == SEC_ALERT_PLAYBOOKS)
+			apb_load(st->apb);
 		return UI_HANDLED;
 	case UI_ACT_PREV_SECTION:
 		st->section = (st->section + NSECTIONS - 1) % NSECTIONS;
 		if (st->section == SEC_EXCLUSIONS)
 			excl_load(st);
+		if (st->section == SEC_ALERT_PLAYBOOKS)
+			apb_load(st->apb);
 		return UI_HANDLED;
 	default:
 		break;
 	}
 	if (st->section == SEC_EXCLUSIONS)
 		return excl_key(st, ev);
+	if (st->section == SEC_ALERT_PLAYBOOKS)
+		return apb_key(st->apb, ev);
 	if (st->section != 0)
 		return UI_IGNORED;
 	switch (ev->act) {
@@ -725,7 +755,7 @@ static int event(void *self, struct worker_event *ev)
 {
 	struct settings *st = self;
 
-	if (excl_event(st, ev) || test_event(st, ev))
+	if (excl_event(st, ev) || test_event(st, ev) || apb_event(st->apb, ev))
 		return 1;
 
 	if (st->save_job && ev->job_id == st->save_job) {
@@ -1225,3 +1255,232 @@ const struct screen_def screen_settings = {
     .event = event,
     .dirty = dirty,
 };
+
+/* ---- Settings > Alert playbooks: which playbook answers each ITDR alert type ----
+ *
+ * Rows: every type linked to a playbook, every type seen in an alert, and the Identity
+ * Protection types Graph documents.  Enter or e links the selected type (a playbook's slug;
+ * empty unlinks), a adds a type.  The links are stored by ir_alert_type_link (the playbook
+ * library's table), the unlink by itdr_alert_type_unlink; both are in the activity log. */
+
+static const char *const apb_known_types[] = {
+    "adminConfirmedUserCompromised", "anomalousToken", "anomalousUserActivity",
+    "anonymizedIPAddress", "attackerinTheMiddle", "impossibleTravel", "leakedCredentials",
+    "maliciousIPAddress", "mcasSuspiciousInboxManipulationRules", "passwordSpray",
+    "suspiciousAPITraffic", "suspiciousBrowser", "suspiciousInboxForwarding", "tokenIssuerAnomaly",
+    "unfamiliarFeatures", "unlikelyTravel", NULL};
+
+enum { APB_TYPE, APB_SLUG, APB_NAME, APB_ALERTS, APB_NCOLS };
+
+static const struct ui_column apb_columns[APB_NCOLS] = {
+    {"Alert type", 20, 2, 0}, {"Playbook", 12, 1, 0}, {"Name", 12, 2, 0}, {"Alerts", 6, 0, 1}};
+
+struct apb {
+	struct settings *st;
+	struct ui_table *table;
+	struct ui_rowset *rows;
+	uint64_t job;
+	char editing[96];
+};
+
+struct apb_arg {
+	char type[96];
+	char slug[64];
+};
+
+static int apb_job(struct job *j, struct store *s, void *p, struct tater_err *err)
+{
+	struct apb_arg *a = p;
+
+	(void)j;
+	if (!s)
+		return tater_errf(err, TATER_EIO, "no store");
+	if (a->slug[0])
+		return ir_alert_type_link(s, a->type, a->slug, err);
+	return itdr_alert_type_unlink(s, a->type, err);
+}
+
+static struct apb *apb_new(struct settings *st)
+{
+	struct apb *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->st = st;
+	if (!(a->table = ui_table_new(apb_columns, APB_NCOLS))) {
+		free(a);
+		return NULL;
+	}
+	ui_table_set_empty_text(a->table, "No alert types yet.");
+	return a;
+}
+
+static void apb_free(struct apb *a)
+{
+	if (!a)
+		return;
+	ui_table_free(a->table);
+	ui_rowset_free(a->rows);
+	free(a);
+}
+
+static void apb_load(struct apb *a)
+{
+	struct store *s = a ? a->st->ctx->store : NULL;
+	struct ui_rowset *rs;
+	struct ui_table_source src;
+	sqlite3_stmt *st = NULL;
+
+	if (!s || !(rs = ui_rowset_new(APB_NCOLS)))
+		return;
+	/* The union of documented, linked and seen types, each once (no write: the UI
+	 * thread's connection only reads). */
+	{
+		char sql[2048];
+		size_t len = 0;
+
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+					"SELECT t.t, coalesce(p.slug, ''), coalesce(p.name, ''),"
+					" (SELECT count(*) FROM alerts WHERE detection_type = t.t)"
+					" FROM (SELECT column1 AS t FROM (VALUES ");
+		for (int i = 0; apb_known_types[i] && len < sizeof(sql); i++)
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s('%s')",
+						i ? "," : "", apb_known_types[i]);
+		if (len < sizeof(sql))
+			snprintf(sql + len, sizeof(sql) - len,
+				 ") UNION SELECT detection_type FROM alert_type_playbooks UNION"
+				 " SELECT DISTINCT detection_type FROM alerts) t"
+				 " LEFT JOIN alert_type_playbooks l ON l.detection_type = t.t"
+				 " LEFT JOIN playbooks p ON p.id = l.playbook_id"
+				 " ORDER BY t.t COLLATE NOCASE");
+		if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
+			st = NULL;
+	}
+	if (st) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *cells[APB_NCOLS];
+
+			for (int c = 0; c < APB_NCOLS; c++)
+				cells[c] = (const char *)sqlite3_column_text(st, c);
+			if (!cells[APB_SLUG] || !cells[APB_SLUG][0])
+				cells[APB_SLUG] = "-";
+			ui_rowset_add(rs, cells);
+		}
+	}
+	sqlite3_finalize(st);
+	ui_rowset_free(a->rows);
+	a->rows = rs;
+	ui_rowset_source(rs, &src);
+	ui_table_set_source(a->table, &src);
+}
+
+static void apb_draw(struct apb *a, struct ui_rect body)
+{
+	struct ui_rect t;
+
+	if (!a)
+		return;
+	t = screen_header(body, "Alert playbooks: the playbook shown with each ITDR alert type",
+			  "Enter/e link  a add a type");
+	ui_table_draw(a->table, t, 1);
+}
+
+static void apb_submit(struct apb *a, const char *type, const char *slug)
+{
+	struct apb_arg *arg = calloc(1, sizeof(*arg));
+	struct tater_err err = {0};
+
+	if (!arg)
+		return;
+	snprintf(arg->type, sizeof(arg->type), "%s", type);
+	snprintf(arg->slug, sizeof(arg->slug), "%s", slug ? slug : "");
+	if (worker_submit(a->st->ctx->worker, "link alert type", apb_job, arg, free, &a->job,
+			  &err) < 0)
+		ui_error(a->st->ctx->ui, "%s", err.msg);
+}
+
+static void apb_link_done(void *ctx, int result, const char *input)
+{
+	struct apb *a = ctx;
+	char slug[64];
+	size_t i = 0;
+
+	if (result != UI_MODAL_OK)
+		return;
+	while (input && (*input == ' ' || *input == '\t'))
+		input++;
+	snprintf(slug, sizeof(slug), "%s", input ? input : "");
+	i = strcspn(slug, " \t");
+	slug[i] = '\0';
+	apb_submit(a, a->editing, slug);
+}
+
+static void apb_add_done(void *ctx, int result, const char *input)
+{
+	struct apb *a = ctx;
+	char type[96], slug[64];
+
+	if (result != UI_MODAL_OK || !input)
+		return;
+	if (sscanf(input, "%95s %63s", type, slug) != 2) {
+		ui_error(a->st->ctx->ui, "Type the alert type, a space, then the playbook's slug");
+		return;
+	}
+	apb_submit(a, type, slug);
+}
+
+/* ev NULL: is the table's filter being typed? */
+static int apb_key(struct apb *a, const struct ui_event *ev)
+{
+	size_t i;
+
+	if (!a)
+		return ev ? UI_IGNORED : 0;
+	if (!ev)
+		return ui_table_filtering(a->table);
+	if (ui_table_filtering(a->table))
+		return ui_table_key(a->table, ev);
+	switch (ev->act) {
+	case UI_ACT_OPEN:
+	case UI_ACT_EDIT:
+		i = ui_table_selected(a->table);
+		if (!a->rows || i == (size_t)-1 ||
+		    !ui_may_change(a->st->ctx->ui, "linking a playbook to an alert type"))
+			return UI_HANDLED;
+		snprintf(a->editing, sizeof(a->editing), "%s",
+			 ui_rowset_cell(a->rows, ui_rowset_index(a->rows, i), APB_TYPE));
+		{
+			char text[256];
+
+			snprintf(text, sizeof(text),
+				 "Playbook for %s: its slug (Playbooks, 4, lists them; empty "
+				 "unlinks):",
+				 a->editing);
+			ui_prompt(a->st->ctx->ui, "Link a playbook", text, 0, apb_link_done, a);
+		}
+		return UI_HANDLED;
+	case UI_ACT_ADD:
+		if (ui_may_change(a->st->ctx->ui, "linking a playbook to an alert type"))
+			ui_prompt(a->st->ctx->ui, "Add an alert type",
+				  "Alert type and playbook slug (e.g. suspiciousInboxForwarding "
+				  "phishing):",
+				  0, apb_add_done, a);
+		return UI_HANDLED;
+	case UI_ACT_REFRESH:
+		apb_load(a);
+		return UI_HANDLED;
+	default:
+		return ui_table_key(a->table, ev);
+	}
+}
+
+static int apb_event(struct apb *a, struct worker_event *ev)
+{
+	if (!a || !a->job || ev->job_id != a->job)
+		return 0;
+	a->job = 0;
+	if (ev->rc == 0)
+		ui_message(a->st->ctx->ui, "Alert playbook link saved");
+	apb_load(a);
+	return 1;
+}

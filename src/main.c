@@ -40,6 +40,8 @@ static const char usage[] =
 	"  ingest [TENANT] [--json]     ITDR: risk detections and sign-ins into alerts\n"
 	"  alerts [--json] [--status S] [--severity S] [--tenant T]   the ITDR queue\n"
 	"  alert show|status|assign|note|create|activate ...          one ITDR alert\n"
+	"  remediation setup|show|test|scripts ...   Azure Automation remediation settings\n"
+	"  remediate CONTROL_ID [--param N=V]... --yes [--resume] [--rescan]   fix a control\n"
 	"\n"
 	"Exit status: 0 ok; 1 done but something is wrong (e.g. a broken chain);\n"
 	"2 could not do it; 64 wrong usage.  See tater(1).\n";
@@ -62,6 +64,8 @@ static const struct command commands[] = {
 	{"alerts", cmd_alerts},
 	{"alert", cmd_alert},
 	{"ingest", cmd_ingest},
+	{"remediation", cmd_remediation},
+	{"remediate", cmd_remediate},
 };
 
 int main(int argc, char **argv)

@@ -45,6 +45,11 @@ struct http_auth *auth_entra_source(struct auth_entra *a, enum endpoints_api api
 int auth_entra_token(struct auth_entra *a, struct http_client *c, enum endpoints_api api,
 		     const char **token, struct tater_err *err);
 
+/* Name api's token resource once it is known (SharePoint's is the tenant's admin host,
+ * learnt during a scan); a different resource drops api's cached token. */
+int auth_entra_set_resource(struct auth_entra *a, enum endpoints_api api, const char *resource,
+			    struct tater_err *err);
+
 /* Forget every cached token (after the credential changed). */
 void auth_entra_forget(struct auth_entra *a);
 

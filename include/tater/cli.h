@@ -50,6 +50,9 @@ int cmd_report(struct cli *c, int argc, char **argv);
 int cmd_alerts(struct cli *c, int argc, char **argv);
 int cmd_alert(struct cli *c, int argc, char **argv);
 int cmd_ingest(struct cli *c, int argc, char **argv);
+/* Automated remediation (src/cmd/remediate.c). */
+int cmd_remediation(struct cli *c, int argc, char **argv);
+int cmd_remediate(struct cli *c, int argc, char **argv);
 
 struct console_opts;
 /* --demo: tater-sim on loopback, a throwaway store, a first scan, the console. */

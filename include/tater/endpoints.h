@@ -15,6 +15,11 @@ enum endpoints_api {
 	ENDPOINTS_GRAPH,     /* Microsoft Graph: {base}/v1.0/..., {base}/beta/... */
 	ENDPOINTS_ARM,	     /* Azure Resource Manager (and the Automation jobs API) */
 	ENDPOINTS_EXCHANGE,  /* Exchange Online admin API: {base}/adminapi/beta/{tenant}/... */
+	ENDPOINTS_COMPLIANCE, /* Security & Compliance: the same InvokeCommand, its own host */
+	ENDPOINTS_SHAREPOINT, /* SharePoint admin: {base}/_api/SPO.Tenant.  The host is the
+			       * tenant's own (https://<name>-admin.sharepoint.com): the preset
+			       * holds the suffix ("sharepoint.com"); see endpoints_sharepoint() */
+	ENDPOINTS_FABRIC,     /* Fabric / Power BI admin REST: {base}/v1/admin/tenantsettings */
 	ENDPOINTS_NAPIS,
 };
 
@@ -47,5 +52,10 @@ int endpoints_scope(const struct endpoints *ep, enum endpoints_api api, char *ou
 char *endpoints_token_url(const struct endpoints *ep, const char *tenant);
 
 const char *endpoints_api_name(enum endpoints_api api);
+
+/* Fill the SharePoint admin base and resource for the tenant whose initial domain is
+ * initial_domain ("contoso.onmicrosoft.com" -> https://contoso-admin.sharepoint.com).  A
+ * custom base URL keeps its base; the resource is the tenant's admin host either way. */
+int endpoints_sharepoint(struct endpoints *ep, const char *initial_domain, struct tater_err *err);
 
 #endif

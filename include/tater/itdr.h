@@ -43,7 +43,7 @@ struct http_auth;
 struct endpoints;
 struct rate_registry;
 
-#define ITDR_FIRST_DAYS 30     /* first-run window when the tenant sets none */
+#define ITDR_FIRST_DAYS 30	  /* first-run window when the tenant sets none */
 #define ITDR_WINDOW_S (24 * 3600) /* related sign-ins: same user within this of the detection */
 #define ITDR_SIGNIN_KEEP_DAYS 30  /* sign-ins kept (linked ones are kept for good) */
 
@@ -53,8 +53,7 @@ struct itdr_sevmap;
 
 /* Parse a severity mapping (format "tater-itdr-severity/1", see doc/itdr.md).  json NULL: the
  * built-in catalog/itdr-severity.json.  TATER_EFORMAT names the problem. */
-int itdr_sevmap_load(const char *json, size_t len, struct itdr_sevmap **out,
-		     struct tater_err *err);
+int itdr_sevmap_load(const char *json, size_t len, struct itdr_sevmap **out, struct tater_err *err);
 void itdr_sevmap_free(struct itdr_sevmap *m);
 /* The built-in mapping's text. */
 const char *itdr_sevmap_builtin(void);
@@ -86,7 +85,7 @@ struct itdr_alert {
 	char tenant[128]; /* tenant name ("" for manual alerts without a tenant) */
 	char detection_id[128];
 	char source[48];
-	char type[96];	    /* detection type (riskEventType) */
+	char type[96]; /* detection type (riskEventType) */
 	char severity[12];
 	char status[16];
 	char assignee[64];
@@ -103,9 +102,9 @@ struct itdr_alert {
 	char updated_at[32];
 	int manual;
 	int64_t incident_id; /* 0: none */
-	char *description;  /* may be NULL */
-	char *closing_note; /* may be NULL */
-	char *raw;	    /* the detection as received; NULL for manual ones */
+	char *description;   /* may be NULL */
+	char *closing_note;  /* may be NULL */
+	char *raw;	     /* the detection as received; NULL for manual ones */
 };
 void itdr_alert_clear(struct itdr_alert *a);
 void itdr_alerts_free(struct itdr_alert *v, size_t n);
@@ -169,8 +168,10 @@ int itdr_alert_signins(struct store *s, int64_t id, struct itdr_signin **out, si
 
 /* Activate the playbook linked to the alert's type: an incident pre-filled with the user,
  * type, severity and alert id.  TATER_ENOTFOUND when no playbook is linked. */
-int itdr_alert_activate(struct store *s, int64_t id, int64_t *incident_id,
-			struct tater_err *err);
+int itdr_alert_activate(struct store *s, int64_t id, int64_t *incident_id, struct tater_err *err);
+
+/* Remove the playbook link of an alert type (ir_alert_type_link makes one); logged. */
+int itdr_alert_type_unlink(struct store *s, const char *detection_type, struct tater_err *err);
 
 /* Mark "new since your last look": the actor's previous look (stored alert_views) into
  * prev (may be "" when never), and record now as the new one. */
@@ -182,8 +183,7 @@ struct itdr_counts {
 	int by_status[5];   /* new, investigating, contained, resolved, false_positive */
 	int total;
 };
-int itdr_counts(struct store *s, const char *scope, struct itdr_counts *out,
-		struct tater_err *err);
+int itdr_counts(struct store *s, const char *scope, struct itdr_counts *out, struct tater_err *err);
 /* Status names in workflow order (index of by_status). */
 extern const char *const itdr_statuses[5];
 
@@ -202,7 +202,7 @@ struct itdr_ingest_opts {
 
 struct itdr_ingest_summary {
 	int64_t scan_id;
-	char status[16]; /* complete, partial, error, canceled */
+	char status[16];		       /* complete, partial, error, canceled */
 	long detections, risky_users, signins; /* items read */
 	long alerts_new, alerts_updated, links;
 	char since[3][32]; /* the watermarks used: detections, riskyUsers, signIns */

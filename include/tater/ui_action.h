@@ -59,6 +59,7 @@
 	X(FILTER_FRAMEWORK, "filter-framework", "F", "Show controls citing a framework (scuba, cis:5)") \
 	X(ACCEPT_RISK, "accept-risk", "A", "Accept a failing control's risk until a date (admins)")  \
 	X(REVOKE_RISK, "revoke-risk", "R", "Revoke the selected control's risk acceptance")         \
+	X(REMEDIATE, "remediate", "X", "Controls: run the failing control's remediation script")    \
 	X(TEST, "test", "C-t", "Settings > Tenants: sign in and read the organisation (Test)")  \
 	X(ASSIGN, "assign", "o", "ITDR: assign the selected alert to someone (its owner)")         \
 	X(ASSIGN_ME, "assign-me", "m", "ITDR: assign the selected alert to yourself")              \

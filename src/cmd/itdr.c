@@ -111,8 +111,8 @@ static json_t *alert_json(const struct itdr_alert *a)
 	json_object_set_new(o, "created_at", jstr(a->created_at));
 	json_object_set_new(o, "updated_at", jstr(a->updated_at));
 	json_object_set_new(o, "manual", json_boolean(a->manual));
-	json_object_set_new(o, "incident", a->incident_id ? json_integer(a->incident_id)
-							  : json_null());
+	json_object_set_new(o, "incident",
+			    a->incident_id ? json_integer(a->incident_id) : json_null());
 	json_object_set_new(o, "description", jstr(a->description));
 	json_object_set_new(o, "closing_note", jstr(a->closing_note));
 	return o;
@@ -130,9 +130,12 @@ static void json_print(json_t *j)
 int cmd_alerts(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},	   {"status", required_argument, NULL, 's'},
-	    {"severity", required_argument, NULL, 'v'}, {"tenant", required_argument, NULL, 't'},
-	    {"open", no_argument, NULL, 'o'},	   {"help", no_argument, NULL, 'h'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"status", required_argument, NULL, 's'},
+	    {"severity", required_argument, NULL, 'v'},
+	    {"tenant", required_argument, NULL, 't'},
+	    {"open", no_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
 	    {0, 0, 0, 0},
 	};
 	struct itdr_list_filter f = {0};
@@ -236,9 +239,9 @@ static void show_progress(void *ctx, int64_t done, int64_t total, const char *ph
 int cmd_ingest(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},	  {"days", required_argument, NULL, 'd'},
+	    {"json", no_argument, NULL, 'j'},	   {"days", required_argument, NULL, 'd'},
 	    {"no-pacing", no_argument, NULL, 'P'}, {"since", required_argument, NULL, 'S'},
-	    {"help", no_argument, NULL, 'h'},	  {0, 0, 0, 0},
+	    {"help", no_argument, NULL, 'h'},	   {0, 0, 0, 0},
 	};
 	struct tater_err err = {0};
 	struct store *s = NULL;
@@ -320,27 +323,30 @@ int cmd_ingest(struct cli *c, int argc, char **argv)
 			fputs("\r\033[K", stderr);
 		if (json) {
 			json_array_append_new(
-			    out, json_pack("{s:s, s:I, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:{s:s, s:s,"
-					   " s:s}, s:I, s:i, s:i, s:o}",
-					   "tenant", name ? name : "", "scan_id", (json_int_t)sum.scan_id,
-					   "status", rc < 0 && !sum.status[0] ? "error" : sum.status,
-					   "detections", (int)sum.detections, "risky_users",
-					   (int)sum.risky_users, "signins", (int)sum.signins, "alerts_new",
-					   (int)sum.alerts_new, "alerts_updated", (int)sum.alerts_updated,
-					   "links", (int)sum.links, "since", "detections", sum.since[0],
-					   "risky_users", sum.since[1], "signins", sum.since[2],
-					   "elapsed_ms", (json_int_t)sum.elapsed_ms, "requests",
-					   (int)sum.requests, "throttled", (int)sum.throttled, "error",
-					   jstr(rc < 0 ? err.msg : sum.detail)));
+			    out,
+			    json_pack(
+				"{s:s, s:I, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:{s:s, s:s,"
+				" s:s}, s:I, s:i, s:i, s:o}",
+				"tenant", name ? name : "", "scan_id", (json_int_t)sum.scan_id,
+				"status", rc < 0 && !sum.status[0] ? "error" : sum.status,
+				"detections", (int)sum.detections, "risky_users",
+				(int)sum.risky_users, "signins", (int)sum.signins, "alerts_new",
+				(int)sum.alerts_new, "alerts_updated", (int)sum.alerts_updated,
+				"links", (int)sum.links, "since", "detections", sum.since[0],
+				"risky_users", sum.since[1], "signins", sum.since[2], "elapsed_ms",
+				(json_int_t)sum.elapsed_ms, "requests", (int)sum.requests,
+				"throttled", (int)sum.throttled, "error",
+				jstr(rc < 0 ? err.msg : sum.detail)));
 		} else if (rc < 0) {
 			fprintf(stderr, "tater: %s: ingest failed: ", name ? name : "");
 			cli_error(&err);
 		} else {
-			printf("%s: %s in %.1f s; %ld detections (%ld new alerts, %ld updated), %ld "
-			       "risky users, %ld sign-ins, %ld related sign-ins linked\n",
-			       name ? name : "", sum.status, sum.elapsed_ms / 1000.0, sum.detections,
-			       sum.alerts_new, sum.alerts_updated, sum.risky_users, sum.signins,
-			       sum.links);
+			printf(
+			    "%s: %s in %.1f s; %ld detections (%ld new alerts, %ld updated), %ld "
+			    "risky users, %ld sign-ins, %ld related sign-ins linked\n",
+			    name ? name : "", sum.status, sum.elapsed_ms / 1000.0, sum.detections,
+			    sum.alerts_new, sum.alerts_updated, sum.risky_users, sum.signins,
+			    sum.links);
 			if (sum.detail[0]) {
 				fputs("  ", stdout);
 				put(stdout, sum.detail);
@@ -389,9 +395,9 @@ static int alert_show(struct store *s, int64_t id, int json, struct tater_err *e
 		json_t *o = alert_json(&a), *jn = json_array(), *js = json_array();
 
 		for (size_t i = 0; i < nn; i++)
-			json_array_append_new(jn, json_pack("{s:o, s:o, s:o}", "at", jstr(notes[i].at),
-							    "author", jstr(notes[i].author), "text",
-							    jstr(notes[i].body)));
+			json_array_append_new(
+			    jn, json_pack("{s:o, s:o, s:o}", "at", jstr(notes[i].at), "author",
+					  jstr(notes[i].author), "text", jstr(notes[i].body)));
 		for (size_t i = 0; i < ns; i++)
 			json_array_append_new(
 			    js, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
@@ -478,18 +484,19 @@ int cmd_alert(struct cli *c, int argc, char **argv)
 		return fail(&err);
 	if (!strcmp(sub, "show")) {
 		code = alert_show(s, id, c->json || (argc > 3 && !strcmp(argv[3], "--json")), &err);
-	} else if (!strcmp(sub, "status") && (argc == 4 || (argc == 6 && !strcmp(argv[4], "--note")))) {
+	} else if (!strcmp(sub, "status") &&
+		   (argc == 4 || (argc == 6 && !strcmp(argv[4], "--note")))) {
 		const char *to = NULL;
 
-		if ((rc = itdr_alert_set_status(s, id, argv[3], argc == 6 ? argv[5] : NULL, &err)) ==
-			0 &&
+		if ((rc = itdr_alert_set_status(s, id, argv[3], argc == 6 ? argv[5] : NULL,
+						&err)) == 0 &&
 		    itdr_status_parse(argv[3], &to, NULL) == 0)
 			printf("alert #%lld is now %s\n", (long long)id, itdr_status_label(to));
 	} else if (!strcmp(sub, "assign") && argc == 4) {
 		if ((rc = itdr_alert_assign(s, id, argv[3], &err)) == 0) {
 			printf("alert #%lld assigned to ", (long long)id);
 			put(stdout, !strcmp(argv[3], "me") ? store_actor(s)
-							    : (*argv[3] ? argv[3] : "nobody"));
+							   : (*argv[3] ? argv[3] : "nobody"));
 			putchar('\n');
 		}
 	} else if (!strcmp(sub, "note") && argc == 4) {

@@ -25,65 +25,40 @@
 
 /* What the identity scan reads.  perm names the Graph application permission a
  * 403 most likely lacks, so the unknown result can say what to grant. */
-static const struct m365_source {
-	const char *source, *kind, *path, *perm;
-	enum http_paging paging;
-	int role_fanout; /* directoryRoles: also read each role's members */
-} m365_sources[] = {
+static const struct m365_source m365_sources[] = {
 	{"graph.organization", "organization", "/v1.0/organization", "Organization.Read.All",
-	 HTTP_PAGING_ODATA, 0},
+	 HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.subscribedSkus", "sku", "/v1.0/subscribedSkus", "Organization.Read.All",
-	 HTTP_PAGING_ODATA, 0},
+	 HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.users", "user",
 	 "/v1.0/users?$select=id,displayName,userPrincipalName,userType,accountEnabled,"
 	 "createdDateTime,signInActivity,onPremisesSyncEnabled,onPremisesImmutableId&$top=120",
-	 "User.Read.All and AuditLog.Read.All", HTTP_PAGING_ODATA, 0},
+	 "User.Read.All and AuditLog.Read.All", HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.userRegistrationDetails", "registration",
 	 "/v1.0/reports/authenticationMethods/userRegistrationDetails?$top=999",
-	 "AuditLog.Read.All", HTTP_PAGING_ODATA, 0},
+	 "AuditLog.Read.All", HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.riskyUsers", "riskyUser", "/v1.0/identityProtection/riskyUsers?$top=500",
-	 "IdentityRiskyUser.Read.All", HTTP_PAGING_ODATA, 0},
+	 "IdentityRiskyUser.Read.All", HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.directoryRoles", "directoryRole", "/v1.0/directoryRoles",
-	 "RoleManagement.Read.Directory", HTTP_PAGING_ODATA, 1},
+	 "RoleManagement.Read.Directory", HTTP_PAGING_ODATA, 1, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.roleAssignments", "roleAssignment",
 	 "/v1.0/roleManagement/directory/roleAssignments?$expand=principal",
-	 "RoleManagement.Read.Directory", HTTP_PAGING_ODATA, 0},
+	 "RoleManagement.Read.Directory", HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.conditionalAccessPolicies", "caPolicy", "/v1.0/identity/conditionalAccess/policies",
-	 "Policy.Read.All", HTTP_PAGING_ODATA, 0},
+	 "Policy.Read.All", HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.authorizationPolicy", "authorizationPolicy", "/v1.0/policies/authorizationPolicy",
-	 "Policy.Read.All", HTTP_PAGING_NONE, 0},
+	 "Policy.Read.All", HTTP_PAGING_NONE, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.authenticationMethodsPolicy", "authenticationMethodsPolicy",
-	 "/v1.0/policies/authenticationMethodsPolicy", "Policy.Read.All", HTTP_PAGING_NONE, 0},
+	 "/v1.0/policies/authenticationMethodsPolicy", "Policy.Read.All", HTTP_PAGING_NONE, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.adminConsentRequestPolicy", "adminConsentRequestPolicy",
-	 "/v1.0/policies/adminConsentRequestPolicy", "Policy.Read.All", HTTP_PAGING_NONE, 0},
-	{"graph.domains", "domain", "/v1.0/domains", "Domain.Read.All", HTTP_PAGING_ODATA, 0},
+	 "/v1.0/policies/adminConsentRequestPolicy", "Policy.Read.All", HTTP_PAGING_NONE, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
+	{"graph.domains", "domain", "/v1.0/domains", "Domain.Read.All", HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
+	{"graph.sharepointSettings", "sharepointSettings", "/v1.0/admin/sharepoint/settings",
+	 "SharePointTenantSettings.Read.All", HTTP_PAGING_NONE, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 };
 #define N_SOURCES (sizeof(m365_sources) / sizeof(m365_sources[0]))
 #define MEMBERS_SOURCE "graph.directoryRoleMembers"
-
-struct source_state {
-	const struct m365_source *def;
-	const char *source; /* def->source, or MEMBERS_SOURCE */
-	int done;
-	int rc;             /* first failure */
-	int pending;        /* collections still running (the members fan-out has many) */
-	long items;
-	char detail[400];
-};
-
-struct scan_ctx {
-	struct store *s;
-	struct http_client *hc;
-	struct http_auth *graph;
-	const struct endpoints *ep;
-	const struct scan_opts *o;
-	const struct tenant *t;
-	sqlite3_stmt *stage;
-	struct source_state st[N_SOURCES + 1]; /* + the members fan-out */
-	int64_t sources_done;
-	int fatal;                 /* a sign-in failure: nothing can be read */
-	struct tater_err fatal_err;
-};
+#define MEMBERS_INDEX N_SOURCES
 
 /* One paged collection's context: which source, and for members, which role. */
 struct page_ctx {
@@ -95,8 +70,14 @@ struct page_ctx {
 static void progress(struct scan_ctx *sc, const char *phase)
 {
 	if (sc->o && sc->o->progress.fn)
-		sc->o->progress.fn(sc->o->progress.ctx, sc->sources_done, (int64_t)N_SOURCES + 1,
-				   phase);
+		sc->o->progress.fn(sc->o->progress.ctx, sc->sources_done, (int64_t)sc->nst, phase);
+}
+
+static const char *short_name(const char *source)
+{
+	const char *dot = strchr(source, '.');
+
+	return dot ? dot + 1 : source;
 }
 
 /* Stage one page as it came: SQLite splits it into objects at the swap, so no item is
@@ -104,18 +85,26 @@ static void progress(struct scan_ctx *sc, const char *phase)
 static int stage_page(struct scan_ctx *sc, struct source_state *ss, const char *body, size_t len,
 		      int singleton, const json_t *role, struct tater_err *err)
 {
+	const char *items = ss->def && ss->def->items_key ? ss->def->items_key : NULL;
+	char ipath[64];
+
 	char *role_text = role ? json_dumps(role, JSON_COMPACT) : NULL;
 	int rc;
 
 	sqlite3_bind_text(sc->stage, 1, ss->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(sc->stage, 2, ss->def ? ss->def->kind : "directoryRoleMember", -1,
-			  SQLITE_STATIC);
+	sqlite3_bind_text(sc->stage, 2, ss->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int(sc->stage, 3, singleton);
 	if (role_text)
 		sqlite3_bind_text(sc->stage, 4, role_text, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(sc->stage, 4);
 	sqlite3_bind_text(sc->stage, 5, body, (int)len, SQLITE_STATIC);
+	if (items) {
+		snprintf(ipath, sizeof(ipath), "$.%s", items);
+		sqlite3_bind_text(sc->stage, 6, ipath, -1, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(sc->stage, 6);
+	}
 	rc = sqlite3_step(sc->stage);
 	sqlite3_reset(sc->stage);
 	free(role_text);
@@ -155,7 +144,9 @@ static int page_fn(void *ctx, const char *body, size_t len, const json_t *items,
 			return ret;
 	}
 	pc->ss->items += (long)json_array_size(items);
-	snprintf(phase, sizeof(phase), "%s %ld", pc->ss->source + 6, pc->ss->items);
+	if (!strcmp(pc->ss->source, "graph.domains") && (ret = dns_on_domains(sc, items, err)) < 0)
+		return ret;
+	snprintf(phase, sizeof(phase), "%s %ld", short_name(pc->ss->source), pc->ss->items);
 	progress(sc, phase);
 	return 0;
 }
@@ -165,7 +156,8 @@ static int add_collection(struct scan_ctx *sc, struct source_state *ss, const ch
 {
 	struct page_ctx *pc = calloc(1, sizeof(*pc));
 	struct http_paged p = {0};
-	char *url = endpoints_url(sc->ep, ENDPOINTS_GRAPH, path);
+	enum endpoints_api api = ss->def && ss->def->api ? ss->def->api : ENDPOINTS_GRAPH;
+	char *url = endpoints_url(&sc->ep, api, path);
 	int ret;
 
 	if (!pc || !url) {
@@ -177,8 +169,14 @@ static int add_collection(struct scan_ctx *sc, struct source_state *ss, const ch
 	pc->ss = ss;
 	pc->role = role ? json_incref(role) : NULL;
 	p.req.url = url;
-	p.req.auth = sc->graph;
+	p.req.auth = auth_entra_source(sc->auth, api);
 	p.req.tenant = sc->t->tenant_id;
+	if (ss->def) {
+		p.req.method = ss->def->method;
+		p.req.body = ss->def->body;
+		p.req.headers = ss->def->headers;
+		p.items_key = ss->def->items_key;
+	}
 	p.paging = paging;
 	p.on_page_raw = page_fn;
 	p.on_done = done_fn;
@@ -209,7 +207,7 @@ static int add_members(struct scan_ctx *sc, const json_t *role, struct tater_err
 	info = json_pack("{s:s, s:O?, s:O?}", "id", id, "roleTemplateId",
 			 json_object_get(role, "roleTemplateId"), "displayName",
 			 json_object_get(role, "displayName"));
-	ret = add_collection(sc, &sc->st[N_SOURCES], path, HTTP_PAGING_ODATA, info, err);
+	ret = add_collection(sc, &sc->st[MEMBERS_INDEX], path, HTTP_PAGING_ODATA, info, err);
 	json_decref(info);
 	return ret;
 }
@@ -217,16 +215,13 @@ static int add_members(struct scan_ctx *sc, const json_t *role, struct tater_err
 static int is_unlicensed(const char *msg)
 {
 	return strstr(msg, "NonPremium") || strstr(msg, "RequestFromNonPremiumTenant") ||
-	       strstr(msg, "license") || strstr(msg, "licence");
+	       strstr(msg, "license") || strstr(msg, "licence") || strstr(msg, "Licens") ||
+	       strstr(msg, "not recognized as") || strstr(msg, "not available for");
 }
 
-static void done_fn(void *ctx, int rc, const struct tater_err *e, const struct http_job_info *info)
+void m365_source_release(struct scan_ctx *sc, struct source_state *ss, int rc,
+			 const struct tater_err *e)
 {
-	struct page_ctx *pc = ctx;
-	struct source_state *ss = pc->ss;
-	struct scan_ctx *sc = pc->sc;
-
-	(void)info;
 	if (rc < 0 && ss->rc == 0) {
 		ss->rc = rc;
 		snprintf(ss->detail, sizeof(ss->detail), "%s", e ? e->msg : tater_errname(rc));
@@ -239,10 +234,55 @@ static void done_fn(void *ctx, int rc, const struct tater_err *e, const struct h
 	if (--ss->pending == 0) {
 		ss->done = 1;
 		sc->sources_done++;
-		progress(sc, ss->source + 6);
+		progress(sc, short_name(ss->source));
 	}
+}
+
+static void done_fn(void *ctx, int rc, const struct tater_err *e, const struct http_job_info *info)
+{
+	struct page_ctx *pc = ctx;
+
+	(void)info;
+	m365_source_release(pc->sc, pc->ss, rc, e);
 	json_decref(pc->role);
 	free(pc);
+}
+
+struct source_state *m365_source_open(struct scan_ctx *sc, const struct m365_source *def)
+{
+	struct source_state *ss;
+
+	for (size_t i = 0; i < sc->nst; i++)
+		if (!strcmp(sc->st[i].source, def->source))
+			return &sc->st[i];
+	if (sc->nst >= COLLECT_MAX_SOURCES)
+		return NULL;
+	ss = &sc->st[sc->nst++];
+	ss->def = def;
+	ss->source = def->source;
+	ss->kind = def->kind;
+	return ss;
+}
+
+int m365_source_fetch(struct scan_ctx *sc, struct source_state *ss, const char *path,
+		      struct tater_err *err)
+{
+	return add_collection(sc, ss, path, ss->def->paging, NULL, err);
+}
+
+int m365_source_stage(struct scan_ctx *sc, struct source_state *ss, const json_t *obj,
+		      struct tater_err *err)
+{
+	char *text = json_dumps(obj, JSON_COMPACT);
+	int ret;
+
+	if (!text)
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	ret = stage_page(sc, ss, text, strlen(text), 1, NULL, err);
+	free(text);
+	if (ret == 0)
+		ss->items++;
+	return ret;
 }
 
 /* Load the tenant's credential from the vault and make the Entra ID client. */
@@ -320,15 +360,17 @@ static int swap_in(struct scan_ctx *sc, const char *scope, int64_t scan_id,
 			       "INSERT OR REPLACE INTO main.objects (scope, source, key, kind, scan_id,"
 			       " json)"
 			       " SELECT ?1, p.source,"
-			       "  CASE WHEN p.role IS NULL THEN coalesce(e.value ->> '$.id', p.kind)"
+			       "  CASE WHEN p.role IS NULL THEN coalesce(e.value ->> '$.id',"
+			       "   e.value ->> '$.Identity', e.value ->> '$.settingName', p.kind)"
 			       "   ELSE (p.role ->> '$.id') || '/' || coalesce(e.value ->> '$.id', '?')"
 			       "  END, p.kind, ?2,"
 			       "  CASE WHEN p.role IS NULL THEN e.value"
 			       "   ELSE json_set(e.value, '$.\"@role\"', json(p.role)) END"
-			       " FROM temp.tater_stage p, json_each(p.body, '$.value') e"
+			       " FROM temp.tater_stage p, json_each(p.body, coalesce(p.items, '$.value')) e"
 			       " WHERE p.source = ?3 AND p.singleton = 0"
 			       " UNION ALL"
-			       " SELECT ?1, p.source, coalesce(p.body ->> '$.id', p.kind), p.kind, ?2,"
+			       " SELECT ?1, p.source, coalesce(p.body ->> '$.id', p.body ->> '$.Identity',"
+			       "  p.kind), p.kind, ?2,"
 			       "  json_remove(p.body, '$.\"@odata.context\"')"
 			       " FROM temp.tater_stage p WHERE p.source = ?3 AND p.singleton = 1"
 			       /* In key order, the index grows at its end instead of at random
@@ -336,13 +378,24 @@ static int swap_in(struct scan_ctx *sc, const char *scope, int64_t scan_id,
 			       " ORDER BY 3",
 			       -1, &copy, NULL) != SQLITE_OK)
 		return store_sqlerr(sc->s, "storing the scan", err);
-	for (size_t i = 0; i <= N_SOURCES; i++) {
+	for (size_t i = 0; i < sc->nst; i++) {
 		struct source_state *ss = &sc->st[i];
 		const char *status = "ok";
 		char detail[512];
 		int http = 0;
 
-		if (i == N_SOURCES && sc->st[i].pending == 0 && !sc->st[i].done) {
+		if (i > MEMBERS_INDEX && ss->def && ss->def->parent && ss->pending == 0 &&
+		    !ss->done && ss->rc == 0) {
+			/* Fanned out from another source that never delivered (denied, failed):
+			 * that source's failure is this one's. */
+			for (size_t r = 0; r < sc->nst; r++)
+				if (!strcmp(sc->st[r].source, ss->def->parent) && sc->st[r].rc) {
+					ss->rc = sc->st[r].rc;
+					snprintf(ss->detail, sizeof(ss->detail), "%s: %s",
+						 sc->st[r].source, sc->st[r].detail);
+				}
+		}
+		if (i == MEMBERS_INDEX && sc->st[i].pending == 0 && !sc->st[i].done) {
 			/* No roles, so no member lists to read: an empty, complete source,
 			 * unless the roles themselves could not be read. */
 			for (size_t r = 0; r < N_SOURCES; r++)
@@ -357,7 +410,8 @@ static int swap_in(struct scan_ctx *sc, const char *scope, int64_t scan_id,
 			status = is_unlicensed(ss->detail) ? "unlicensed" : "denied";
 			http = 403;
 			snprintf(detail, sizeof(detail), "%s (needs %s)", ss->detail,
-				 ss->def ? ss->def->perm : "RoleManagement.Read.Directory");
+				 ss->def && ss->def->perm ? ss->def->perm
+							  : "RoleManagement.Read.Directory");
 			sum->sources_denied++;
 		} else if (ss->rc < 0) {
 			status = "error";
@@ -402,25 +456,28 @@ int m365_collect(struct store *s, struct http_client *hc, struct auth_entra *aut
 		return tater_errf(err, TATER_ENOMEM, "out of memory");
 	sc->s = s;
 	sc->hc = hc;
-	sc->graph = auth_entra_source(auth, ENDPOINTS_GRAPH);
-	sc->ep = ep;
+	sc->auth = auth;
+	sc->ep = *ep;
 	sc->o = o;
 	sc->t = t;
 	for (size_t i = 0; i < N_SOURCES; i++) {
 		sc->st[i].def = &m365_sources[i];
 		sc->st[i].source = m365_sources[i].source;
+		sc->st[i].kind = m365_sources[i].kind;
 	}
-	sc->st[N_SOURCES].source = MEMBERS_SOURCE;
+	sc->st[MEMBERS_INDEX].source = MEMBERS_SOURCE;
+	sc->st[MEMBERS_INDEX].kind = "directoryRoleMember";
+	sc->nst = MEMBERS_INDEX + 1;
 
 	if ((ret = store_exec(s,
 			      "CREATE TEMP TABLE IF NOT EXISTS tater_stage (source TEXT NOT NULL,"
 			      " kind TEXT NOT NULL, singleton INTEGER NOT NULL, role TEXT,"
-			      " body TEXT NOT NULL); DELETE FROM temp.tater_stage;",
+			      " body TEXT NOT NULL, items TEXT); DELETE FROM temp.tater_stage;",
 			      err)) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO temp.tater_stage (source, kind, singleton, role, body)"
-			       " VALUES (?, ?, ?, ?, ?)",
+			       "INSERT INTO temp.tater_stage (source, kind, singleton, role, body, items)"
+			       " VALUES (?, ?, ?, ?, ?, ?)",
 			       -1, &sc->stage, NULL) != SQLITE_OK) {
 		ret = store_sqlerr(s, "staging a scan", err);
 		goto fail;
@@ -432,6 +489,16 @@ int m365_collect(struct store *s, struct http_client *hc, struct auth_entra *aut
 	for (size_t i = 0; i < N_SOURCES && ret == 0; i++)
 		ret = add_collection(sc, &sc->st[i], m365_sources[i].path, m365_sources[i].paging,
 				     NULL, err);
+	/* Exchange, Security & Compliance, Fabric and SharePoint run beside Graph; DNS fans
+	 * out from the domain pages (dns.c). */
+	if (ret == 0)
+		ret = exo_add(sc, err);
+	if (ret == 0)
+		ret = fabric_add(sc, err);
+	if (ret == 0)
+		ret = spo_add(sc, err);
+	if (ret == 0)
+		ret = dns_add(sc, err);
 	if (ret == 0) {
 		progress(sc, "signing in");
 		ret = http_multi_run(hc, err);
@@ -478,5 +545,6 @@ void m365_collection_free(struct m365_collection *c)
 		return;
 	sqlite3_finalize(sc->stage);
 	store_exec(sc->s, "DELETE FROM temp.tater_stage", NULL);
+	collect_extras_free(sc);
 	free(sc);
 }

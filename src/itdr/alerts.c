@@ -181,8 +181,7 @@ void itdr_alerts_free(struct itdr_alert *v, size_t n)
 	" a.risk_level, a.risk_state, a.request_id, a.correlation_id, a.detected_at,"              \
 	" a.created_at, a.updated_at, a.manual, coalesce(a.incident_id, 0), a.description,"        \
 	" a.closing_note, a.raw"
-#define ALERT_FROM                                                                                 \
-	" FROM alerts a LEFT JOIN tenants t ON a.scope = 'tenant:' || t.id"
+#define ALERT_FROM " FROM alerts a LEFT JOIN tenants t ON a.scope = 'tenant:' || t.id"
 
 static void read_alert(sqlite3_stmt *st, struct itdr_alert *a, int with_raw)
 {
@@ -290,7 +289,8 @@ static int add_note(struct store *s, int64_t id, const char *body, const char *n
 	sqlite3_stmt *st;
 	int ret;
 
-	if ((ret = prep(s, &st, "INSERT INTO alert_notes (alert_id, at, author, body) VALUES (?,?,?,?)",
+	if ((ret = prep(s, &st,
+			"INSERT INTO alert_notes (alert_id, at, author, body) VALUES (?,?,?,?)",
 			err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
@@ -324,7 +324,8 @@ int itdr_alert_set_status(struct store *s, int64_t id, const char *status, const
 	char now[32], target[48], detail[700];
 	int ret;
 
-	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "change an alert's status", err)) < 0)
+	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "change an alert's status", err)) <
+	    0)
 		return ret;
 	if ((ret = itdr_status_parse(status, &to, err)) < 0)
 		return ret;
@@ -382,8 +383,8 @@ int itdr_alert_set_status(struct store *s, int64_t id, const char *status, const
 			goto fail;
 	}
 	target_of(id, target, sizeof(target));
-	snprintf(detail, sizeof(detail), "%s -> %s%s%.600s", a.status, to, note && *note ? ": " : "",
-		 note ? note : "");
+	snprintf(detail, sizeof(detail), "%s -> %s%s%.600s", a.status, to,
+		 note && *note ? ": " : "", note ? note : "");
 	if ((ret = activity_append(s, "alert.status", target, "ok", detail, err)) < 0)
 		goto fail;
 	return store_commit(s, err);
@@ -481,11 +482,12 @@ int itdr_alert_create(struct store *s, const struct itdr_manual *m, int64_t *id,
 	store_now(now);
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st,
-			"INSERT INTO alerts (scope, detection_id, source, detection_type, severity,"
-			" status, user_upn, detected_at, description, manual, created_at, updated_at)"
-			" VALUES (?, ?, 'manual', ?, ?, 'new', ?, ?, ?, 1, ?, ?)",
-			err)) < 0)
+	if ((ret =
+		 prep(s, &st,
+		      "INSERT INTO alerts (scope, detection_id, source, detection_type, severity,"
+		      " status, user_upn, detected_at, description, manual, created_at, updated_at)"
+		      " VALUES (?, ?, 'manual', ?, ?, 'new', ?, ?, ?, 1, ?, ?)",
+		      err)) < 0)
 		goto fail;
 	sqlite3_bind_text(st, 1, m->scope && *m->scope ? m->scope : "manual", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, did, -1, SQLITE_STATIC);
@@ -519,9 +521,10 @@ int itdr_alert_notes(struct store *s, int64_t id, struct itdr_note **out, size_t
 
 	*out = NULL;
 	*n = 0;
-	if ((ret = prep(s, &st,
-			"SELECT id, at, author, body FROM alert_notes WHERE alert_id = ? ORDER BY id",
-			err)) < 0)
+	if ((ret =
+		 prep(s, &st,
+		      "SELECT id, at, author, body FROM alert_notes WHERE alert_id = ? ORDER BY id",
+		      err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -653,8 +656,8 @@ int itdr_alert_signins(struct store *s, int64_t id, struct itdr_signin **out, si
 		js(o, "deviceDetail.displayName", dn, sizeof(dn));
 		js(o, "deviceDetail.operatingSystem", os, sizeof(os));
 		js(o, "deviceDetail.browser", br, sizeof(br));
-		snprintf(si->device, sizeof(si->device), "%s%s%s%s%s", dn, dn[0] && os[0] ? ", " : "",
-			 os, (dn[0] || os[0]) && br[0] ? ", " : "", br);
+		snprintf(si->device, sizeof(si->device), "%s%s%s%s%s", dn,
+			 dn[0] && os[0] ? ", " : "", os, (dn[0] || os[0]) && br[0] ? ", " : "", br);
 		js(o, "appDisplayName", si->app, sizeof(si->app));
 		js(o, "clientAppUsed", si->client, sizeof(si->client));
 		js(o, "status.errorCode", code, sizeof(code));
@@ -725,25 +728,26 @@ int itdr_views_touch(struct store *s, char prev[32], struct tater_err *err)
 	if ((ret = itdr_views_get(s, prev, err)) < 0)
 		return ret;
 	store_now(now);
-	if ((ret = prep(s, &st, "INSERT OR REPLACE INTO alert_views (os_user, seen_at) VALUES (?, ?)",
-			err)) < 0)
+	if ((ret =
+		 prep(s, &st, "INSERT OR REPLACE INTO alert_views (os_user, seen_at) VALUES (?, ?)",
+		      err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, store_actor(s), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	return done(s, st, "recording your look at the queue", err);
 }
 
-int itdr_counts(struct store *s, const char *scope, struct itdr_counts *out,
-		struct tater_err *err)
+int itdr_counts(struct store *s, const char *scope, struct itdr_counts *out, struct tater_err *err)
 {
 	sqlite3_stmt *st;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = prep(s, &st,
-			"SELECT severity, status, count(*) FROM alerts WHERE (?1 IS NULL OR scope = ?1)"
-			" GROUP BY severity, status",
-			err)) < 0)
+	if ((ret = prep(
+		 s, &st,
+		 "SELECT severity, status, count(*) FROM alerts WHERE (?1 IS NULL OR scope = ?1)"
+		 " GROUP BY severity, status",
+		 err)) < 0)
 		return ret;
 	bind_opt(st, 1, scope);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -759,4 +763,27 @@ int itdr_counts(struct store *s, const char *scope, struct itdr_counts *out,
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+int itdr_alert_type_unlink(struct store *s, const char *type, struct tater_err *err)
+{
+	sqlite3_stmt *st;
+	int ret;
+
+	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "unlink a playbook from alerts",
+				      err)) < 0)
+		return ret;
+	if ((ret = store_begin(s, err)) < 0)
+		return ret;
+	if ((ret = prep(s, &st, "DELETE FROM alert_type_playbooks WHERE detection_type = ?", err)) <
+	    0)
+		goto fail;
+	sqlite3_bind_text(st, 1, type ? type : "", -1, SQLITE_STATIC);
+	if ((ret = done(s, st, "unlinking the playbook", err)) < 0 ||
+	    (ret = activity_append(s, "playbook.unlink", type ? type : "", "ok", NULL, err)) < 0)
+		goto fail;
+	return store_commit(s, err);
+fail:
+	store_rollback(s);
+	return ret;
 }

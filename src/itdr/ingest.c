@@ -16,7 +16,6 @@
 
 #include "tater/activity.h"
 #include "tater/auth.h"
-#include "tater/collect.h"
 #include "tater/endpoints.h"
 #include "tater/http.h"
 #include "tater/itdr.h"
@@ -36,8 +35,8 @@ static const struct stream_def {
 	const char *perm;
 	const char *label;
 } streams[NSTREAMS] = {
-    {"itdr.riskDetections", "/v1.0/identityProtection/riskDetections?$top=500",
-     "detectedDateTime", "IdentityRiskEvent.Read.All (Entra ID P2)", "riskDetections"},
+    {"itdr.riskDetections", "/v1.0/identityProtection/riskDetections?$top=500", "detectedDateTime",
+     "IdentityRiskEvent.Read.All (Entra ID P2)", "riskDetections"},
     {"itdr.riskyUsers", "/v1.0/identityProtection/riskyUsers?$top=500", "riskLastUpdatedDateTime",
      "IdentityRiskyUser.Read.All (Entra ID P2)", "riskyUsers"},
     {"itdr.signIns",
@@ -162,7 +161,8 @@ static int page_fn(void *ctx, const json_t *items, const json_t *page, struct ta
 	(void)page;
 	if (pc->g->o && pc->g->o->cancel && atomic_load(pc->g->o->cancel))
 		return tater_errf(err, TATER_ECANCELED, "ingest canceled");
-	json_array_foreach(items, i, item) if ((ret = stage(pc->g, pc->ss, item, err)) < 0) return ret;
+	json_array_foreach(items, i,
+			   item) if ((ret = stage(pc->g, pc->ss, item, err)) < 0) return ret;
 	snprintf(phase, sizeof(phase), "%s %ld", streams[pc->ss->idx].label, pc->ss->items);
 	progress(pc->g, phase);
 	return 0;
@@ -191,8 +191,8 @@ static int wm_get(struct store *s, const char *scope, const char *stream, char o
 
 	out[0] = '\0';
 	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT value FROM watermarks WHERE scope = ? AND stream = ?", -1, &st,
-			       NULL) != SQLITE_OK)
+			       "SELECT value FROM watermarks WHERE scope = ? AND stream = ?", -1,
+			       &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, stream, -1, SQLITE_STATIC);
@@ -210,10 +210,11 @@ static int wm_set(struct store *s, const char *scope, const char *stream, const 
 	int rc;
 
 	store_now(now);
-	if (sqlite3_prepare_v2(store_db(s),
-			       "INSERT OR REPLACE INTO watermarks (scope, stream, value, updated_at)"
-			       " VALUES (?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		store_db(s),
+		"INSERT OR REPLACE INTO watermarks (scope, stream, value, updated_at)"
+		" VALUES (?, ?, ?, ?)",
+		-1, &st, NULL) != SQLITE_OK)
 		return store_sqlerr(s, "moving a watermark", err);
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, stream, -1, SQLITE_STATIC);
@@ -271,22 +272,25 @@ static int upsert_alerts(struct store *s, const char *scope, const struct itdr_s
 	store_now(now);
 	if (sqlite3_prepare_v2(db, "SELECT json FROM temp.itdr_stage WHERE stream = 0", -1, &rd,
 			       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT id, raw FROM alerts WHERE scope = ? AND detection_id = ?",
+	    sqlite3_prepare_v2(db,
+			       "SELECT id, raw FROM alerts WHERE scope = ? AND detection_id = ?",
 			       -1, &find, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-			       "INSERT INTO alerts (scope, detection_id, source, detection_type,"
-			       " severity, status, user_upn, user_object_id, ip, location, risk_level,"
-			       " risk_state, request_id, correlation_id, detected_at, raw, manual,"
-			       " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'new', ?6, ?7, ?8,"
-			       " ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, ?16)",
-			       -1, &ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-			       "UPDATE alerts SET source = ?3, detection_type = ?4, severity = ?5,"
-			       " user_upn = ?6, user_object_id = ?7, ip = ?8, location = ?9,"
-			       " risk_level = ?10, risk_state = ?11, request_id = ?12,"
-			       " correlation_id = ?13, detected_at = ?14, raw = ?15, updated_at = ?16"
-			       " WHERE scope = ?1 AND detection_id = ?2",
-			       -1, &upd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+		db,
+		"INSERT INTO alerts (scope, detection_id, source, detection_type,"
+		" severity, status, user_upn, user_object_id, ip, location, risk_level,"
+		" risk_state, request_id, correlation_id, detected_at, raw, manual,"
+		" created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'new', ?6, ?7, ?8,"
+		" ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16, ?16)",
+		-1, &ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+		db,
+		"UPDATE alerts SET source = ?3, detection_type = ?4, severity = ?5,"
+		" user_upn = ?6, user_object_id = ?7, ip = ?8, location = ?9,"
+		" risk_level = ?10, risk_state = ?11, request_id = ?12,"
+		" correlation_id = ?13, detected_at = ?14, raw = ?15, updated_at = ?16"
+		" WHERE scope = ?1 AND detection_id = ?2",
+		-1, &upd, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.itdr_relink (alert_id) VALUES (?)",
 			       -1, &mark, NULL) != SQLITE_OK) {
 		ret = store_sqlerr(s, "storing alerts", err);
@@ -321,12 +325,14 @@ static int upsert_alerts(struct store *s, const char *scope, const struct itdr_s
 			itdr_location_text(json_object_get(d, "location"), loc, sizeof(loc));
 			sqlite3_bind_text(w, 1, scope, -1, SQLITE_STATIC);
 			sqlite3_bind_text(w, 2, did, -1, SQLITE_TRANSIENT);
-			bind_or_null(w, 3, jstr(d, "source") ? jstr(d, "source") : "IdentityProtection");
-			bind_or_null(w, 4, jstr(d, "riskEventType") ? jstr(d, "riskEventType")
-								    : "unknown");
+			bind_or_null(w, 3,
+				     jstr(d, "source") ? jstr(d, "source") : "IdentityProtection");
+			bind_or_null(
+			    w, 4, jstr(d, "riskEventType") ? jstr(d, "riskEventType") : "unknown");
 			sqlite3_bind_text(w, 5,
 					  itdr_severity_of(map, jstr(d, "riskEventType"),
-							   jstr(d, "riskLevel"), jstr(d, "riskState")),
+							   jstr(d, "riskLevel"),
+							   jstr(d, "riskState")),
 					  -1, SQLITE_STATIC);
 			bind_or_null(w, 6, jstr(d, "userPrincipalName"));
 			bind_or_null(w, 7, jstr(d, "userId"));
@@ -394,7 +400,8 @@ static int link_signins(struct store *s, const char *scope, struct itdr_ingest_s
 		" ELSE 'user-window' END"
 		" FROM objects WHERE scope = ?4 AND source = 'graph.signIns' AND key >= ?5"
 		" AND key < ?6 AND (substr(key, ?7, 20) BETWEEN ?8 AND ?9"
-		" OR json_extract(json, '$.id') = ?2 OR json_extract(json, '$.correlationId') = ?3)",
+		" OR json_extract(json, '$.id') = ?2 OR json_extract(json, '$.correlationId') = "
+		"?3)",
 		-1, &ln, NULL) != SQLITE_OK) {
 		ret = store_sqlerr(s, "linking sign-ins", err);
 		goto out;
@@ -445,20 +452,22 @@ static int swap_in(struct ing *g, const struct tenant *t, const char *scope, int
 		   struct tater_err *err)
 {
 	struct store *s = g->s;
-	char keep[32], target[160], detail[512];
+	char keep[32], pruned[32], day_ago[32], target[160], detail[512];
 	int ret;
 
 	if ((ret = store_exec(s, "DELETE FROM temp.itdr_relink", err)) < 0)
 		return ret;
 	/* Sign-ins and risky users: upserted by key, nothing cleared (the streams are
 	 * incremental; the scan's own riskyUsers snapshot replaces the whole list). */
-	if ((ret = exec_bind(s,
-			     "INSERT OR REPLACE INTO objects (scope, source, key, kind, scan_id, json)"
-			     " SELECT ?1, CASE stream WHEN 1 THEN 'graph.riskyUsers'"
-			     " ELSE 'graph.signIns' END, key, CASE stream WHEN 1 THEN 'riskyUser'"
-			     " ELSE 'signIn' END, ?3, json FROM temp.itdr_stage WHERE stream IN (1, 2)",
-			     scope, NULL, scan_id, "storing sign-ins", err)) < 0)
+	if ((ret = exec_bind(
+		 s,
+		 "INSERT OR REPLACE INTO objects (scope, source, key, kind, scan_id, json)"
+		 " SELECT ?1, CASE stream WHEN 1 THEN 'graph.riskyUsers'"
+		 " ELSE 'graph.signIns' END, key, CASE stream WHEN 1 THEN 'riskyUser'"
+		 " ELSE 'signIn' END, ?3, json FROM temp.itdr_stage WHERE stream IN (1, 2)",
+		 scope, NULL, scan_id, "storing sign-ins", err)) < 0)
 		return ret;
+	progress(g, "upserting alerts");
 	if ((ret = upsert_alerts(s, scope, map, sum, err)) < 0)
 		return ret;
 	/* New sign-ins can belong to alerts ingested before: relink alerts near them. */
@@ -467,12 +476,14 @@ static int swap_in(struct ing *g, const struct tenant *t, const char *scope, int
 		char from[32];
 
 		iso_of(t0, from);
-		if ((ret = exec_bind(s,
-				     "INSERT OR IGNORE INTO temp.itdr_relink (alert_id) SELECT id"
-				     " FROM alerts WHERE scope = ?1 AND manual = 0 AND detected_at >= ?2",
-				     scope, from, 0, "choosing alerts to relink", err)) < 0)
+		if ((ret = exec_bind(
+			 s,
+			 "INSERT OR IGNORE INTO temp.itdr_relink (alert_id) SELECT id"
+			 " FROM alerts WHERE scope = ?1 AND manual = 0 AND detected_at >= ?2",
+			 scope, from, 0, "choosing alerts to relink", err)) < 0)
 			return ret;
 	}
+	progress(g, "linking sign-ins");
 	if ((ret = link_signins(s, scope, sum, err)) < 0)
 		return ret;
 	for (int i = 0; i < NSTREAMS; i++) {
@@ -481,15 +492,33 @@ static int swap_in(struct ing *g, const struct tenant *t, const char *scope, int
 		if (g->st[i].rc == 0 && v[0] && (ret = wm_set(s, scope, streams[i].wm, v, err)) < 0)
 			return ret;
 	}
-	/* Keep sign-ins for ITDR_SIGNIN_KEEP_DAYS, and those linked to an alert for good. */
+	/* Keep sign-ins for ITDR_SIGNIN_KEEP_DAYS, and those linked to an alert for good.  The
+	 * pass reads every sign-in kept, so it runs once a day, not on every ingest. */
 	iso_of(now_s(g->o) - (int64_t)ITDR_SIGNIN_KEEP_DAYS * 86400, keep);
-	if ((ret = exec_bind(s,
-			     "DELETE FROM objects WHERE scope = ?1 AND source = 'graph.signIns'"
-			     " AND substr(key, instr(key, '/') + 1, 20) < ?2"
-			     " AND json_extract(json, '$.id') NOT IN (SELECT l.signin_id FROM"
-			     " alert_signins l JOIN alerts a ON a.id = l.alert_id WHERE a.scope = ?1)",
-			     scope, keep, 0, "pruning old sign-ins", err)) < 0)
-		return ret;
+	wm_get(s, scope, "itdr.pruned", pruned);
+	iso_of(now_s(g->o) - 86400, day_ago);
+	if (!pruned[0]) { /* the first ingest: nothing is old yet; a day from now */
+		char now[32];
+
+		iso_of(now_s(g->o), now);
+		if ((ret = wm_set(s, scope, "itdr.pruned", now, err)) < 0)
+			return ret;
+	} else if (strcmp(pruned, day_ago) < 0) {
+		char now[32];
+
+		progress(g, "pruning old sign-ins");
+		iso_of(now_s(g->o), now);
+		if ((ret = exec_bind(
+			 s,
+			 "DELETE FROM objects WHERE scope = ?1 AND source = 'graph.signIns'"
+			 " AND substr(key, instr(key, '/') + 1, 20) < ?2"
+			 " AND json_extract(json, '$.id') NOT IN (SELECT l.signin_id FROM"
+			 " alert_signins l JOIN alerts a ON a.id = l.alert_id WHERE"
+			 " a.scope = ?1)",
+			 scope, keep, 0, "pruning old sign-ins", err)) < 0 ||
+		    (ret = wm_set(s, scope, "itdr.pruned", now, err)) < 0)
+			return ret;
+	}
 	snprintf(target, sizeof(target), "tenant %s", t->name);
 	snprintf(detail, sizeof(detail),
 		 "%ld detections (%ld new alerts, %ld updated), %ld risky users, %ld sign-ins, %ld "
@@ -539,6 +568,18 @@ static int add_stream(struct ing *g, struct http_client *hc, struct http_auth *g
 	return ret;
 }
 
+static long long pragma_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -2000;
+
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 static int first_days(struct store *s, const char *scope, const struct itdr_ingest_opts *o)
 {
 	char *v = NULL;
@@ -559,7 +600,7 @@ int itdr_ingest_with(struct store *s, struct http_client *hc, struct http_auth *
 	struct itdr_sevmap *map = NULL;
 	struct http_stats h0, h1;
 	char scope[32], first[32];
-	long long t0 = mono_ms();
+	long long t0 = mono_ms(), cache = -2000;
 	int ret, failed = 0, denied = 0;
 
 	memset(sum, 0, sizeof(*sum));
@@ -581,12 +622,13 @@ int itdr_ingest_with(struct store *s, struct http_client *hc, struct http_auth *
 	}
 	if ((ret = store_scan_start(s, scope, "alerts", &sum->scan_id, err)) < 0)
 		goto out_nofinish;
-	if ((ret = store_exec(s,
-			      "CREATE TEMP TABLE IF NOT EXISTS itdr_stage (stream INTEGER NOT NULL,"
-			      " key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (stream, key));"
-			      "CREATE TEMP TABLE IF NOT EXISTS itdr_relink (alert_id INTEGER PRIMARY"
-			      " KEY); DELETE FROM temp.itdr_stage;",
-			      err)) < 0)
+	if ((ret =
+		 store_exec(s,
+			    "CREATE TEMP TABLE IF NOT EXISTS itdr_stage (stream INTEGER NOT NULL,"
+			    " key TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (stream, key));"
+			    "CREATE TEMP TABLE IF NOT EXISTS itdr_relink (alert_id INTEGER PRIMARY"
+			    " KEY); DELETE FROM temp.itdr_stage;",
+			    err)) < 0)
 		goto out;
 	if (sqlite3_prepare_v2(store_db(s),
 			       "INSERT OR REPLACE INTO temp.itdr_stage (stream, key, json)"
@@ -634,18 +676,31 @@ int itdr_ingest_with(struct store *s, struct http_client *hc, struct http_auth *
 	}
 	ret = 0;
 	progress(&g, "storing alerts");
+	/* Hundreds of thousands of sign-ins overflow the default page cache (2 MiB), and the
+	 * transaction then thrashes: give this one 64 MiB, and the setting back after. */
+	cache = pragma_int(s, "PRAGMA cache_size");
+	store_exec(s, "PRAGMA cache_size = -65536", NULL);
 	if ((ret = store_begin(s, err)) < 0)
 		goto out;
 	if ((ret = swap_in(&g, t, scope, sum->scan_id, map, sum, err)) < 0) {
 		store_rollback(s);
 		goto out;
 	}
-	if ((ret = store_commit(s, err)) < 0)
+	ret = store_commit(s, err);
+	{
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", cache);
+		store_exec(s, sql, NULL);
+	}
+	if (ret < 0)
 		goto out;
 out:
 	snprintf(sum->status, sizeof(sum->status), "%s",
-		 ret == TATER_ECANCELED ? "canceled" : ret < 0 ? "error" : failed ? "partial"
-										 : "complete");
+		 ret == TATER_ECANCELED ? "canceled"
+		 : ret < 0		? "error"
+		 : failed		? "partial"
+					: "complete");
 	if (ret < 0 && !sum->detail[0])
 		snprintf(sum->detail, sizeof(sum->detail), "%s", err->msg);
 	store_scan_finish(s, sum->scan_id, sum->status, sum->detail[0] ? sum->detail : NULL, NULL);
@@ -668,6 +723,15 @@ out_nofinish:
 }
 
 /* ---- on its own: endpoints, credential and client of the tenant ---- */
+
+/* As collect_tenant_endpoints does; kept here so src/itdr stands below src/collect (whose
+ * scan calls itdr_ingest_with). */
+static int tenant_endpoints(const struct tenant *t, struct endpoints *ep, struct tater_err *err)
+{
+	if (!strcmp(t->cloud, "custom"))
+		return endpoints_custom(t->base_url, "public", ep, err);
+	return endpoints_preset(t->cloud, ep, err);
+}
 
 static int tenant_auth(struct vault *v, const struct tenant *t, const struct endpoints *ep,
 		       struct auth_entra **out, struct tater_err *err)
@@ -730,11 +794,12 @@ int itdr_ingest(struct store *s, struct vault *v, const struct tenant *t,
 		cfg.rates = NULL;
 		cfg.rate_cfg = &unpaced;
 	}
-	if ((ret = collect_tenant_endpoints(t, &ep, err)) < 0 ||
+	if ((ret = tenant_endpoints(t, &ep, err)) < 0 ||
 	    (ret = tenant_auth(v, t, &ep, &auth, err)) < 0 ||
 	    (ret = http_client_new(&cfg, &hc, err)) < 0)
 		goto out;
-	ret = itdr_ingest_with(s, hc, auth_entra_source(auth, ENDPOINTS_GRAPH), &ep, t, o, sum, err);
+	ret =
+	    itdr_ingest_with(s, hc, auth_entra_source(auth, ENDPOINTS_GRAPH), &ep, t, o, sum, err);
 out:
 	http_client_free(hc);
 	auth_entra_free(auth);

@@ -14,10 +14,11 @@
 
 struct qrow {
 	struct itdr_alert a;
-	int64_t t;  /* detection (else creation) time, epoch s */
-	char *hay;  /* lower-case: type user assignee ip location tenant id */
-	int sev;    /* rank */
-	int status; /* workflow index */
+	int64_t t; /* detection (else creation) time, epoch s */
+	char *hay; /* lower-case: type user assignee ip location tenant id, \x1f between */
+	unsigned short off[7]; /* where each field starts in hay (the last: its end + 1) */
+	int sev;	       /* rank */
+	int status;	       /* workflow index */
 };
 
 struct itdr_queue {
@@ -116,8 +117,18 @@ static int add_owned(struct itdr_queue *q, struct itdr_alert *a)
 	      strlen(a->location) + strlen(a->tenant) + 40;
 	if (!(r->hay = malloc(len)))
 		return -1;
-	snprintf(r->hay, len, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f#%lld", a->type, a->user_upn,
-		 a->assignee, a->ip, a->location, a->tenant, (long long)a->id);
+	{
+		const char *parts[6] = {a->type, a->user_upn, a->assignee,
+					a->ip,	 a->location, a->tenant};
+		size_t at = 0;
+
+		for (int i = 0; i < 6; i++) {
+			r->off[i] = (unsigned short)(at < 65535 ? at : 65535);
+			at += (size_t)snprintf(r->hay + at, len - at, "%s\x1f", parts[i]);
+		}
+		r->off[6] = (unsigned short)(at < 65535 ? at : 65535);
+		snprintf(r->hay + at, len - at, "#%lld", (long long)a->id);
+	}
 	for (char *p = r->hay; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	q->vis[q->nvis++] = q->n;
@@ -309,6 +320,14 @@ static int contains_ci(const char *hay, const char *needle)
 	return 0;
 }
 
+/* Does field i of the haystack (lower case) hold needle (lower case)? */
+static int in_field(const struct qrow *r, int i, const char *needle)
+{
+	const char *p = strstr(r->hay + r->off[i], needle);
+
+	return p && p + strlen(needle) < r->hay + r->off[i + 1];
+}
+
 static int match(const struct qrow *r, const struct term *t, int n, int64_t now)
 {
 	for (int i = 0; i < n; i++) {
@@ -332,20 +351,19 @@ static int match(const struct qrow *r, const struct term *t, int n, int64_t now)
 				return 0;
 			break;
 		case F_USER:
-			if (!contains_ci(r->a.user_upn, x->val) && !contains_ci(r->a.user_id, x->val))
+			if (!contains_ci(r->a.user_upn, x->val) && !strstr(r->a.user_id, x->val))
 				return 0;
 			break;
 		case F_ASSIGNEE:
 			if (!strcmp(x->val, "none") || !x->val[0]) {
 				if (r->a.assignee[0])
 					return 0;
-			} else if (strcasecmp(r->a.assignee, x->val) != 0 &&
-				   !contains_ci(r->a.assignee, x->val)) {
+			} else if (!in_field(r, 2, x->val)) {
 				return 0;
 			}
 			break;
 		case F_TENANT:
-			if (!contains_ci(r->a.tenant, x->val) && !contains_ci(r->a.scope, x->val))
+			if (!in_field(r, 5, x->val) && !strstr(r->a.scope, x->val))
 				return 0;
 			break;
 		case F_AGE_LT:

@@ -12,7 +12,9 @@
 
 #include "tater/itdr.h"
 
-const char *itdr_severity_builtin_text(void); /* generated */
+#include "tater/embed.h"
+
+const struct tater_embedded *itdr_severity_files(size_t *n); /* generated */
 
 static const char *const sev_names[4] = {"low", "medium", "high", "critical"};
 
@@ -49,14 +51,17 @@ int itdr_severity_parse(const char *s, const char **out, struct tater_err *err)
 			r = aliases[i].rank;
 	if (r < 0)
 		return tater_errf(err, TATER_EINVAL,
-				  "severity '%.40s': use critical, high, medium or low", s ? s : "");
+				  "severity '%.40s': use critical, high, medium or low",
+				  s ? s : "");
 	*out = sev_names[r];
 	return 0;
 }
 
 const char *itdr_sevmap_builtin(void)
 {
-	return itdr_severity_builtin_text();
+	size_t n;
+
+	return itdr_severity_files(&n)[0].text;
 }
 
 void itdr_sevmap_free(struct itdr_sevmap *m)
@@ -86,8 +91,7 @@ static int check_list(json_t *rule, const char *key, size_t idx, json_t **out,
 	return 0;
 }
 
-int itdr_sevmap_load(const char *json, size_t len, struct itdr_sevmap **out,
-		     struct tater_err *err)
+int itdr_sevmap_load(const char *json, size_t len, struct itdr_sevmap **out, struct tater_err *err)
 {
 	struct itdr_sevmap *m = calloc(1, sizeof(*m));
 	json_error_t je;
@@ -106,7 +110,8 @@ int itdr_sevmap_load(const char *json, size_t len, struct itdr_sevmap **out,
 	}
 	m->doc = json_loadb(json, len, 0, &je);
 	if (!m->doc || !json_is_object(m->doc)) {
-		ret = tater_errf(err, TATER_EFORMAT, "severity mapping: not a JSON object (%s, line %d)",
+		ret = tater_errf(err, TATER_EFORMAT,
+				 "severity mapping: not a JSON object (%s, line %d)",
 				 m->doc ? "not an object" : je.text, je.line);
 		goto fail;
 	}
@@ -126,7 +131,8 @@ int itdr_sevmap_load(const char *json, size_t len, struct itdr_sevmap **out,
 		ret = tater_errf(err, TATER_ENOMEM, "out of memory");
 		goto fail;
 	}
-	json_array_foreach(rules, i, r) {
+	json_array_foreach(rules, i, r)
+	{
 		struct sev_rule *sr = &m->rules[m->n];
 
 		if (!json_is_object(r)) {
@@ -146,7 +152,8 @@ int itdr_sevmap_load(const char *json, size_t len, struct itdr_sevmap **out,
 		}
 		if (!sr->types && !sr->levels && !sr->states) {
 			ret = tater_errf(err, TATER_EFORMAT,
-					 "rule %zu: give at least one of types, levels, states", i + 1);
+					 "rule %zu: give at least one of types, levels, states",
+					 i + 1);
 			goto fail;
 		}
 		m->n++;
@@ -157,12 +164,14 @@ int itdr_sevmap_load(const char *json, size_t len, struct itdr_sevmap **out,
 				 "severity mapping: default must map risk levels to severities");
 		goto fail;
 	}
-	json_object_foreach(m->deflt, k, v) {
+	json_object_foreach(m->deflt, k, v)
+	{
 		if (itdr_severity_rank(json_string_value(v)) < 0) {
-			ret = tater_errf(err, TATER_EFORMAT,
-					 "default \"%.40s\": severity must be critical, high, medium "
-					 "or low",
-					 k);
+			ret =
+			    tater_errf(err, TATER_EFORMAT,
+				       "default \"%.40s\": severity must be critical, high, medium "
+				       "or low",
+				       k);
 			goto fail;
 		}
 	}

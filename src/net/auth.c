@@ -200,6 +200,19 @@ static void slot_clear(struct token_slot *s)
 	tater_err_clear(&s->refused);
 }
 
+int auth_entra_set_resource(struct auth_entra *a, enum endpoints_api api, const char *resource,
+			    struct tater_err *err)
+{
+	if (api <= ENDPOINTS_LOGIN || api >= ENDPOINTS_NAPIS || !resource ||
+	    strlen(resource) >= ENDPOINTS_URL_MAX)
+		return tater_errf(err, TATER_EINVAL, "bad token resource");
+	if (strcmp(a->ep.resource[api], resource) != 0) {
+		slot_clear(&a->slot[api]);
+		snprintf(a->ep.resource[api], ENDPOINTS_URL_MAX, "%s", resource);
+	}
+	return 0;
+}
+
 void auth_entra_forget(struct auth_entra *a)
 {
 	for (int i = 0; i < ENDPOINTS_NAPIS; i++)

@@ -12,17 +12,28 @@
 struct preset {
 	const char *name;
 	const char *login, *graph, *arm, *exchange;
+	/* Connect-IPPSSession's hosts; the SharePoint admin host's suffix; the Fabric/Power BI
+	 * admin API and its token resource (sovereign Fabric values: Power BI's, check). */
+	const char *compliance, *spo_suffix, *fabric, *fabric_resource;
 };
 
 static const struct preset presets[] = {
     {"public", "https://login.microsoftonline.com", "https://graph.microsoft.com",
-     "https://management.azure.com", "https://outlook.office365.com"},
+     "https://management.azure.com", "https://outlook.office365.com",
+     "https://ps.compliance.protection.outlook.com", "sharepoint.com",
+     "https://api.fabric.microsoft.com", "https://api.fabric.microsoft.com"},
     {"gcchigh", "https://login.microsoftonline.us", "https://graph.microsoft.us",
-     "https://management.usgovcloudapi.net", "https://outlook.office365.us"},
+     "https://management.usgovcloudapi.net", "https://outlook.office365.us",
+     "https://ps.compliance.protection.office365.us", "sharepoint.us",
+     "https://api.high.powerbigov.us", "https://high.analysis.usgovcloudapi.net/powerbi/api"},
     {"dod", "https://login.microsoftonline.us", "https://dod-graph.microsoft.us",
-     "https://management.usgovcloudapi.net", "https://webmail.apps.mil"},
+     "https://management.usgovcloudapi.net", "https://webmail.apps.mil",
+     "https://l5.ps.compliance.protection.office365.us", "dps.mil",
+     "https://api.mil.powerbigov.us", "https://mil.analysis.usgovcloudapi.net/powerbi/api"},
     {"china", "https://login.chinacloudapi.cn", "https://microsoftgraph.chinacloudapi.cn",
-     "https://management.chinacloudapi.cn", "https://partner.outlook.cn"},
+     "https://management.chinacloudapi.cn", "https://partner.outlook.cn",
+     "https://ps.compliance.protection.partner.outlook.cn", "sharepoint.cn",
+     "https://api.powerbi.cn", "https://analysis.chinacloudapi.cn/powerbi/api"},
 };
 
 static const struct preset *find_preset(const char *cloud)
@@ -80,6 +91,11 @@ int endpoints_preset(const char *cloud, struct endpoints *out, struct tater_err 
 	set_base(out->resource[ENDPOINTS_GRAPH], p->graph);
 	set_base(out->resource[ENDPOINTS_ARM], p->arm);
 	set_base(out->resource[ENDPOINTS_EXCHANGE], p->exchange);
+	set_base(out->base[ENDPOINTS_COMPLIANCE], p->compliance);
+	set_base(out->resource[ENDPOINTS_COMPLIANCE], p->compliance);
+	/* Until endpoints_sharepoint() names the tenant's host: no base, no resource. */
+	set_base(out->base[ENDPOINTS_FABRIC], p->fabric);
+	set_base(out->resource[ENDPOINTS_FABRIC], p->fabric_resource);
 	return 0;
 }
 
@@ -95,6 +111,25 @@ int endpoints_custom(const char *base_url, const char *cloud, struct endpoints *
 		return rc;
 	for (int i = 0; i < ENDPOINTS_NAPIS; i++)
 		set_base(out->base[i], base_url);
+	return 0;
+}
+
+int endpoints_sharepoint(struct endpoints *ep, const char *initial_domain, struct tater_err *err)
+{
+	const struct preset *p = find_preset(ep->cloud);
+	const char *dot = initial_domain ? strchr(initial_domain, '.') : NULL;
+	size_t n = dot ? (size_t)(dot - initial_domain) : 0;
+	int custom = ep->base[ENDPOINTS_SHAREPOINT][0] != '\0';
+
+	if (!p || n == 0 || n > 63 || strspn(initial_domain, "abcdefghijklmnopqrstuvwxyz"
+							    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n)
+		return tater_errf(err, TATER_EINVAL, "no SharePoint admin host for domain \"%.64s\"",
+				  initial_domain ? initial_domain : "");
+	snprintf(ep->resource[ENDPOINTS_SHAREPOINT], ENDPOINTS_URL_MAX, "https://%.*s-admin.%s",
+		 (int)n, initial_domain, p->spo_suffix);
+	if (!custom)
+		snprintf(ep->base[ENDPOINTS_SHAREPOINT], ENDPOINTS_URL_MAX, "%s",
+			 ep->resource[ENDPOINTS_SHAREPOINT]);
 	return 0;
 }
 
@@ -152,6 +187,12 @@ const char *endpoints_api_name(enum endpoints_api api)
 		return "ARM";
 	case ENDPOINTS_EXCHANGE:
 		return "Exchange";
+	case ENDPOINTS_COMPLIANCE:
+		return "Security & Compliance";
+	case ENDPOINTS_SHAREPOINT:
+		return "SharePoint";
+	case ENDPOINTS_FABRIC:
+		return "Fabric";
 	case ENDPOINTS_NAPIS:
 		break;
 	}

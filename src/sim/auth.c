@@ -162,6 +162,31 @@ static enum sim_audience scope_audience(const char *scope)
 	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
 		if (strlen(hosts[i].host) == n && strncasecmp(hosts[i].host, h, n) == 0)
 			return hosts[i].aud;
+	return sim_extra_audience(scope);
+}
+
+/* The audiences of the services added beside Graph, ARM and Exchange: Security & Compliance,
+ * a tenant's SharePoint admin host, Fabric / Power BI.  aud is a resource URI (a scope's
+ * resource, or a token's aud claim). */
+enum sim_audience sim_extra_audience(const char *aud)
+{
+	const char *h = strstr(aud, "://");
+	size_t n;
+
+	if (!h)
+		return SIM_AUD_NONE;
+	h += 3;
+	n = strcspn(h, "/");
+	if (strncasecmp(h, "ps.compliance.protection.", 25) == 0 ||
+	    strncasecmp(h, "l5.ps.compliance.protection.", 28) == 0)
+		return SIM_AUD_COMPLIANCE;
+	if (memmem(h, n, "-admin.sharepoint.", 18) || memmem(h, n, "-admin.dps.mil", 14))
+		return SIM_AUD_SPO;
+	if ((n == 24 && strncasecmp(h, "api.fabric.microsoft.com", 24) == 0) ||
+	    strstr(h, "analysis.windows.net/powerbi/api") ||
+	    strstr(h, "analysis.usgovcloudapi.net/powerbi/api") ||
+	    strstr(h, "analysis.chinacloudapi.cn/powerbi/api"))
+		return SIM_AUD_FABRIC;
 	return SIM_AUD_NONE;
 }
 
@@ -170,7 +195,7 @@ static const char *aud_name(enum sim_audience a)
 	return a == SIM_AUD_GRAPH ? aud_graph : a == SIM_AUD_ARM ? aud_arm : aud_outlook;
 }
 
-static char *mint_token(struct sim *s, enum sim_audience aud, long long exp)
+static char *mint_token(struct sim *s, enum sim_audience aud, const char *aud_uri, long long exp)
 {
 	static const char hdr[] = "{\"typ\":\"JWT\",\"alg\":\"HS256\"}";
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -181,7 +206,8 @@ static char *mint_token(struct sim *s, enum sim_audience aud, long long exp)
 	snprintf(iss, sizeof(iss), "https://sts.windows.net/%s/", s->cfg.tenant_id);
 	sim_guid(oid, (uint64_t)s->cfg.seed, "sp", 0);
 	claims =
-	    json_pack("{s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "aud", aud_name(aud), "iss", iss,
+	    json_pack("{s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "aud",
+		      aud_uri ? aud_uri : aud_name(aud), "iss", iss,
 		      "iat", (json_int_t)now, "nbf", (json_int_t)now, "exp", (json_int_t)exp,
 		      "appid", s->cfg.client_id, "oid", oid, "tid", s->cfg.tenant_id, "ver", "1.0");
 	payload = sim_json_dump(claims, NULL);
@@ -451,7 +477,15 @@ void sim_h_token(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 
 	exp = (long long)time(NULL) +
 	      (s->cfg.token_expire_early > 0 ? s->cfg.token_expire_early : s->cfg.token_lifetime);
-	tok = mint_token(s, aud, exp);
+	if (aud >= SIM_AUD_COMPLIANCE) {
+		/* These services' tokens name the resource as asked (a tenant's own host). */
+		char *res = sim_xasprintf("%.*s", (int)(strlen(scope1) - 9), scope1);
+
+		tok = mint_token(s, aud, res, exp);
+		free(res);
+	} else {
+		tok = mint_token(s, aud, NULL, exp);
+	}
 	sim_resp_json(rs, 200,
 		      json_pack("{s:s,s:I,s:I,s:s}", "token_type", "Bearer", "expires_in",
 				(json_int_t)s->cfg.token_lifetime, "ext_expires_in",
@@ -505,6 +539,8 @@ int sim_auth_check(struct sim *s, struct sim_req *rq, struct sim_resp *rs, enum 
 	const char *aud, *tid, *appid;
 	enum sim_audience want = k == SIM_AUTH_ARM	 ? SIM_AUD_ARM
 				 : k == SIM_AUTH_OUTLOOK ? SIM_AUD_OUTLOOK
+				 : k == SIM_AUTH_SPO	 ? SIM_AUD_SPO
+				 : k == SIM_AUTH_FABRIC	 ? SIM_AUD_FABRIC
 							 : SIM_AUD_GRAPH;
 	int rc = -1;
 
@@ -542,7 +578,11 @@ int sim_auth_check(struct sim *s, struct sim_req *rq, struct sim_resp *rs, enum 
 	rq->tok.aud = !aud			    ? SIM_AUD_NONE
 		      : strcmp(aud, aud_graph) == 0 ? SIM_AUD_GRAPH
 		      : strcmp(aud, aud_arm) == 0   ? SIM_AUD_ARM
+		      : sim_extra_audience(aud) != SIM_AUD_NONE ? sim_extra_audience(aud)
 						    : SIM_AUD_OUTLOOK;
+	/* InvokeCommand serves Exchange and Security & Compliance: the token says which. */
+	if (k == SIM_AUTH_OUTLOOK && rq->tok.aud == SIM_AUD_COMPLIANCE)
+		want = SIM_AUD_COMPLIANCE;
 	if (rq->tok.aud != want) {
 		if (k == SIM_AUTH_ARM) {
 			char msg[512];

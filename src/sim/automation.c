@@ -4,7 +4,11 @@
  * clock: --job-new-s, --job-activating-s, --job-running-s, all divided by
  * --clock-speed.  The outcome is --job-outcome, or the webhook body's "simulate"
  * field ("fail", "stop", "complete"), so one sim serves tests of every ending.
- * Job ids are derived from --seed and the job's number: the same run, the same ids. */
+ * Job ids are derived from --seed and the job's number: the same run, the same ids.
+ *
+ * The output is the runbook's result line (doc/remediation-setup.md, "The result") for the
+ * script the webhook body names.  The first time anyone sees a job Completed, the script's
+ * effect is applied to the estate (effects.c), once, so a rescan sees the change. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,12 +21,17 @@
 
 enum outcome { OUT_COMPLETED, OUT_FAILED, OUT_STOPPED };
 
+struct job_view;
+struct job_state;
+static char *job_output(struct sim *s, const struct job_view *v, const struct job_state *st);
+
 struct job {
 	char id[37];
 	double t0;	/* monotonic, when created */
 	double created; /* wall clock, seconds */
 	char *body;
 	enum outcome outcome;
+	char *result; /* the output, made once when the job is first seen ended */
 	struct job *next;
 };
 
@@ -48,6 +57,7 @@ void sim_jobs_free(struct sim_jobs *j)
 	for (struct job *x = j->head, *next; x; x = next) {
 		next = x->next;
 		free(x->body);
+		free(x->result);
 		free(x);
 	}
 	pthread_mutex_destroy(&j->lock);
@@ -262,6 +272,8 @@ void sim_h_job(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	if (need_job(s, rq, rs, &v) < 0)
 		return;
 	job_state(s, &v, &st);
+	if (st.terminal) /* apply a Completed job's effect as soon as anyone sees it end */
+		free(job_output(s, &v, &st));
 	snprintf(id, sizeof(id),
 		 "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Automation/"
 		 "automationAccounts/%s/jobs/%s",
@@ -303,34 +315,68 @@ void sim_h_job(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	free(v.body);
 }
 
-/* The runbook's output: one JSON line, derived from the job and its request body only. */
+/* The runbook's result line for an ended job: the effect applied (Completed) or the error
+ * (Failed), in the shape Run-Remediation writes. */
+static char *make_result(struct sim *s, const struct job_view *v)
+{
+	json_t *in = json_loads(v->body, 0, NULL), *o, *changes, *errors = json_array();
+	const char *rid = json_string_value(json_object_get(in, "request_id"));
+	const char *script = json_string_value(json_object_get(in, "script_id"));
+	const char *runtime = "7.2", *status;
+	json_t *guidance = json_array();
+	char *out, *line;
+	int known = 0;
+
+	if (v->outcome == OUT_FAILED) {
+		changes = json_array();
+		json_array_append_new(
+		    errors, json_string("Simulated failure: the runbook threw a terminating error."));
+		status = "failed";
+	} else if (!script) {
+		changes = json_array();
+		json_array_append_new(errors,
+				      json_string("The request body is not a remediation request "
+						  "(request_id, tenant_id, script_id, parameters)."));
+		status = "failed";
+	} else {
+		changes = sim_effect_apply(s, script, json_object_get(in, "parameters"), &runtime,
+					   &known);
+		if (!known)
+			json_array_append_new(guidance,
+					      json_string("tater-sim has no effect for this "
+							  "script; nothing changed."));
+		status = json_array_size(changes) ? "completed" : "no_change";
+	}
+	o = json_pack("{s:s?,s:s?,s:s,s:o,s:o,s:o,s:s}", "request_id", rid, "script_id", script,
+		      "status", status, "changes", changes, "errors", errors, "guidance",
+		      guidance, "runtime", runtime);
+	out = sim_json_dump(o, NULL);
+	line = sim_xasprintf("Run-Remediation: job %s, script %s\n%s\n", v->id,
+			     script ? script : "(none)", out);
+	free(out);
+	json_decref(o);
+	json_decref(in);
+	return line;
+}
+
 static char *job_output(struct sim *s, const struct job_view *v, const struct job_state *st)
 {
-	json_t *in, *o;
-	char *out;
+	char *out = NULL;
 
 	if (!st->terminal || v->outcome == OUT_STOPPED)
 		return sim_xstrdup("");
-	in = json_loads(v->body, JSON_DECODE_ANY, NULL);
-	if (!in)
-		in = json_string(v->body);
-	if (v->outcome == OUT_FAILED)
-		o = json_pack("{s:s,s:s,s:s,s:o,s:s}", "Status", "Failed", "JobId", v->id,
-			      "Runbook", s->cfg.runbook, "Input", in, "Error",
-			      "Simulated failure: the runbook threw a terminating error.");
-	else
-		o = json_pack("{s:s,s:s,s:s,s:o,s:s}", "Status", "Success", "JobId", v->id,
-			      "Runbook", s->cfg.runbook, "Input", in, "Message",
-			      "Simulated remediation applied.");
-	out = sim_json_dump(o, NULL);
-	json_decref(o);
-	{
-		char *nl = sim_xasprintf("%s\n", out);
-
-		free(out);
-		out = nl;
+	/* Made once under the jobs lock, so two pollers never apply an effect twice. */
+	pthread_mutex_lock(&s->jobs->lock);
+	for (struct job *j = s->jobs->head; j; j = j->next) {
+		if (strcmp(j->id, v->id) == 0) {
+			if (!j->result)
+				j->result = make_result(s, v);
+			out = sim_xstrdup(j->result);
+			break;
+		}
 	}
-	return out;
+	pthread_mutex_unlock(&s->jobs->lock);
+	return out ? out : sim_xstrdup("");
 }
 
 void sim_h_job_output(struct sim *s, struct sim_req *rq, struct sim_resp *rs)

@@ -81,6 +81,15 @@ const struct sim_route sim_routes[] = {
     {"GET", SUB "/providers/Microsoft.Network/networkSecurityGroups", SIM_AUTH_ARM, SIM_T_ARM_READ,
      0, sim_h_arm_list, &k_nsg},
 
+    /* Exchange Online and Security & Compliance admin REST (the EXO V3 module's) */
+    {"POST", "/adminapi/beta/{}/InvokeCommand", SIM_AUTH_OUTLOOK, SIM_T_NONE, 0, sim_h_exo_invoke,
+     NULL},
+    /* SharePoint admin (a tenant's -admin host), Fabric admin, DNS over HTTPS (JSON) */
+    {"GET", "/_api/SPO.Tenant", SIM_AUTH_SPO, SIM_T_NONE, 0, sim_h_spo_tenant, NULL},
+    {"GET", "/v1/admin/tenantsettings", SIM_AUTH_FABRIC, SIM_T_NONE, 0, sim_h_fabric_settings,
+     NULL},
+    {"GET", "/resolve", SIM_AUTH_NONE, SIM_T_NONE, 0, sim_h_dns_resolve, NULL},
+
     /* Azure Automation */
     {"POST", "/webhooks", SIM_AUTH_NONE, SIM_T_NONE, 0, sim_h_webhook, NULL},
     {"GET", AA, SIM_AUTH_ARM, SIM_T_ARM_READ, 0, sim_h_automation_account, NULL},

@@ -110,7 +110,16 @@ struct sim {
 
 /* ---- requests and responses ---- */
 
-enum sim_audience { SIM_AUD_NONE = 0, SIM_AUD_GRAPH, SIM_AUD_ARM, SIM_AUD_OUTLOOK };
+enum sim_audience {
+	SIM_AUD_NONE = 0,
+	SIM_AUD_GRAPH,
+	SIM_AUD_ARM,
+	SIM_AUD_OUTLOOK,
+	SIM_AUD_COMPLIANCE, /* Security & Compliance (InvokeCommand, scc: cmdlets) */
+	SIM_AUD_SPO,	    /* a tenant's SharePoint admin host */
+	SIM_AUD_FABRIC,	    /* Fabric / Power BI admin API */
+};
+enum sim_audience sim_extra_audience(const char *aud);
 
 struct sim_kv {
 	char *key;
@@ -160,7 +169,14 @@ struct sim_resp {
 
 /* ---- routes ---- */
 
-enum sim_auth_kind { SIM_AUTH_NONE = 0, SIM_AUTH_GRAPH, SIM_AUTH_ARM, SIM_AUTH_OUTLOOK };
+enum sim_auth_kind {
+	SIM_AUTH_NONE = 0,
+	SIM_AUTH_GRAPH,
+	SIM_AUTH_ARM,
+	SIM_AUTH_OUTLOOK, /* Exchange, or Security & Compliance (rq->tok.aud says which) */
+	SIM_AUTH_SPO,
+	SIM_AUTH_FABRIC,
+};
 
 enum sim_tclass {
 	SIM_T_NONE = 0,
@@ -326,8 +342,27 @@ json_t *sim_sql_auditing(struct sim *s, long sub, long k);
 /* ---- estate_file.c ---- */
 int sim_estate_load(struct sim *s, const char *path, struct tater_err *err);
 void sim_estate_free(struct sim_estate_file *e);
-/* The override for a path (beta falls back to v1.0), or NULL. Borrowed. */
+/* The override for a path (beta falls back to v1.0), or NULL. Borrowed, valid until
+ * sim_estate_free (a patch replaces it, never changes it).  Thread-safe. */
 json_t *sim_estate_get(struct sim *s, const char *path);
+/* Change the value at key (a path, or "exo:<Cmdlet>", "dns:TXT:<name>"): fn edits a copy of
+ * the current override, or base (the synthetic value, stolen; may be NULL: then nothing
+ * happens and -1 is returned) when there is none, and the edited value replaces it.  fn
+ * returns < 0 to drop the edit.  Thread-safe; returns fn's result. */
+int sim_estate_patch(struct sim *s, const char *key, json_t *base,
+		     int (*fn)(json_t *value, void *ctx), void *ctx);
+
+/* ---- effects.c: what each remediation script does to the estate ---- */
+/* Apply script_id's effect (once per Completed job) and return the runbook's result line
+ * members: changes (new reference, an array), *runtime "7.2"/"5.1", *known 0 when the
+ * simulator has no effect for the script.  Idempotent like the scripts: a second run
+ * finds nothing to change. */
+json_t *sim_effect_apply(struct sim *s, const char *script_id, const json_t *params,
+			 const char **runtime, int *known);
+/* The Exchange cmdlet output the simulator serves without an estate override, for
+ * "exo:<Cmdlet>" keys: defined by the Exchange endpoints (exo.c); a weak default returns
+ * NULL (nothing to patch). */
+json_t *sim_exo_default(struct sim *s, const char *cmdlet);
 
 /* ---- auth.c ---- */
 int sim_auth_init(struct sim *s, struct tater_err *err);
@@ -389,6 +424,15 @@ void sim_h_arm_sql_tde(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
 void sim_h_arm_sql_auditing(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
 /* ARM: api-version present? else answers 400 MissingApiVersionParameter. */
 int sim_arm_need_version(struct sim_req *rq, struct sim_resp *rs);
+
+/* exo.c: Exchange Online / Security & Compliance InvokeCommand; spo.c: SharePoint admin
+ * _api/SPO.Tenant; fabric.c: Fabric admin tenant settings; dns.c: DoH JSON resolver. */
+void sim_h_exo_invoke(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
+void sim_h_spo_tenant(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
+void sim_h_fabric_settings(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
+void sim_h_dns_resolve(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
+/* exo.c: the synthetic output of a cmdlet (a JSON array), before overrides; NULL if unknown. */
+json_t *sim_exo_cmdlet(struct sim *s, int scc, const char *cmdlet);
 
 int sim_jobs_init(struct sim *s);
 void sim_jobs_free(struct sim_jobs *j);

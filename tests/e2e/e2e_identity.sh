@@ -101,6 +101,7 @@ SCORE=$(jq -r '.[0].score | if . == null then "none" else (. + 0.5 | floor | tos
 PASS=$(jq -r '.[0].controls.pass' "$T/scan.json")
 FAILC=$(jq -r '.[0].controls.fail' "$T/scan.json")
 UNKNOWN=$(jq -r '.[0].controls.unknown' "$T/scan.json")
+NCONTROLS=$(jq -r '.[0].controls | .pass + .fail + .unknown + .accepted' "$T/scan.json")
 [ -n "$PASS" ] && [ "$PASS" != null ] || fail "scan --json has no control counts: $(cat "$T/scan.json")"
 
 # ---- independent counts: the sqlite3 shell over the store ----
@@ -186,7 +187,7 @@ if grep -q "$(printf '\033')" "$T"/con.*; then
 fi
 # Controls: every control listed with its status; the detail pane has a reason.
 has "$T/con.controls" "aad.mfa-admins"
-has "$T/con.controls" "/29"
+has "$T/con.controls" "/$NCONTROLS"
 has "$T/con.controls" "$PASS pass  $FAILC fail"
 has "$T/con.detail" "aad.legacy-auth-blocked"
 has "$T/con.detail" "Reason"

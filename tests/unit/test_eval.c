@@ -88,6 +88,12 @@ static void put_objects(struct fx *f, int64_t scan, const char *scope, const cha
 		const char *id = json_string_value(json_object_get(o, "id"));
 		char key[300], *text = json_dumps(o, JSON_COMPACT);
 
+		/* Cmdlet output is keyed by Identity, Fabric settings by settingName. */
+		if (!id)
+			id = json_string_value(json_object_get(o, "Identity"));
+		if (!id)
+			id = json_string_value(json_object_get(o, "settingName"));
+
 		if (strcmp(source, "graph.directoryRoleMembers") == 0)
 			snprintf(
 			    key, sizeof(key), "%s/%s",

@@ -63,10 +63,9 @@ static void fx_sim(struct fx *f, const char *const *args)
 	snprintf(f->t.base_url, sizeof(f->t.base_url), "%s", simproc_url(f->sp));
 	if (tenant_save(f->s, &f->t, &err) < 0)
 		fail_msg("tenant_save: %s", err.msg);
-	assert_int_equal(
-	    vault_put(f->v, "tenants", f->t.id, "client_secret", SIMPROC_SECRET, strlen(SIMPROC_SECRET),
-		      &err),
-	    0);
+	assert_int_equal(vault_put(f->v, "tenants", f->t.id, "client_secret", SIMPROC_SECRET,
+				   strlen(SIMPROC_SECRET), &err),
+			 0);
 }
 
 /* A simulator serving this scenario (JSON text) for the three ITDR paths. */
@@ -96,8 +95,8 @@ static void fx_free(struct fx *f)
 
 static int ingest(struct fx *f, struct itdr_ingest_summary *sum)
 {
-	struct itdr_ingest_opts o = {.no_pacing = 1, .first_since = "2026-01-01T00:00:00Z",
-				     .now = NOW};
+	struct itdr_ingest_opts o = {
+	    .no_pacing = 1, .first_since = "2026-01-01T00:00:00Z", .now = NOW};
 	struct tater_err err = {0};
 	int rc = itdr_ingest(f->s, f->v, &f->t, &o, sum, &err);
 
@@ -130,15 +129,14 @@ static int64_t alert_id(struct fx *f, const char *detection_id)
 static json_t *detection(const char *id, const char *type, const char *level, const char *state,
 			 const char *at, const char *user, const char *req, const char *corr)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-			 " s:{s:s, s:s, s:s}}",
-			 "id", id, "requestId", req, "correlationId", corr, "riskEventType", type,
-			 "riskLevel", level, "riskState", state, "source", "IdentityProtection",
-			 "activityDateTime", at, "detectedDateTime", at, "lastUpdatedDateTime", at,
-			 "userId", user, "userPrincipalName",
-			 !strcmp(user, USER_U) ? "u@sim.example" : "v@sim.example", "ipAddress",
-			 "203.0.113.9", "location", "city", "Oslo", "state", "Oslo",
-			 "countryOrRegion", "NO");
+	return json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+	    " s:{s:s, s:s, s:s}}",
+	    "id", id, "requestId", req, "correlationId", corr, "riskEventType", type, "riskLevel",
+	    level, "riskState", state, "source", "IdentityProtection", "activityDateTime", at,
+	    "detectedDateTime", at, "lastUpdatedDateTime", at, "userId", user, "userPrincipalName",
+	    !strcmp(user, USER_U) ? "u@sim.example" : "v@sim.example", "ipAddress", "203.0.113.9",
+	    "location", "city", "Oslo", "state", "Oslo", "countryOrRegion", "NO");
 }
 
 static json_t *signin(const char *id, const char *at, const char *user, const char *corr)
@@ -147,15 +145,15 @@ static json_t *signin(const char *id, const char *at, const char *user, const ch
 			 "id", id, "createdDateTime", at, "userId", user, "userPrincipalName",
 			 "x@sim.example", "correlationId", corr, "appDisplayName", "Azure Portal",
 			 "ipAddress", "198.51.100.7", "location", "city", "Oslo", "deviceDetail",
-			 "operatingSystem", "Windows10", "browser", "Edge", "status", "errorCode", 0,
-			 "failureReason", "Other.");
+			 "operatingSystem", "Windows10", "browser", "Edge", "status", "errorCode",
+			 0, "failureReason", "Other.");
 }
 
 static char *estate_text(json_t *dets, json_t *signins)
 {
-	json_t *e = json_pack("{s:o, s:o, s:[]}", "/v1.0/identityProtection/riskDetections", dets,
-			      "/v1.0/auditLogs/signIns", signins,
-			      "/v1.0/identityProtection/riskyUsers");
+	json_t *e =
+	    json_pack("{s:o, s:o, s:[]}", "/v1.0/identityProtection/riskDetections", dets,
+		      "/v1.0/auditLogs/signIns", signins, "/v1.0/identityProtection/riskyUsers");
 	char *text = json_dumps(e, JSON_COMPACT);
 
 	json_decref(e);
@@ -190,7 +188,8 @@ static void test_severity_mapping(void **state)
 	(void)state;
 	assert_int_equal(itdr_sevmap_load(NULL, 0, &m, &err), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *got = itdr_severity_of(m, cases[i].type, cases[i].level, cases[i].state);
+		const char *got =
+		    itdr_severity_of(m, cases[i].type, cases[i].level, cases[i].state);
 
 		if (strcmp(got, cases[i].want))
 			fail_msg("%s/%s/%s: got %s, want %s", cases[i].type, cases[i].level,
@@ -199,8 +198,9 @@ static void test_severity_mapping(void **state)
 	itdr_sevmap_free(m);
 	/* A broken mapping says what is wrong. */
 	{
-		const char *bad = "{\"format\":\"tater-itdr-severity/1\",\"rules\":[{\"types\":[\"x\"],"
-				  "\"severity\":\"urgent\"}],\"default\":{}}";
+		const char *bad =
+		    "{\"format\":\"tater-itdr-severity/1\",\"rules\":[{\"types\":[\"x\"],"
+		    "\"severity\":\"urgent\"}],\"default\":{}}";
 
 		assert_int_equal(itdr_sevmap_load(bad, strlen(bad), &m, &err), TATER_EFORMAT);
 		assert_true(tu_contains(err.msg, "rule 1"));
@@ -212,8 +212,10 @@ static void test_severity_mapping(void **state)
 static void test_transitions_and_closing_notes(void **state)
 {
 	struct fx *f = fx_new();
-	struct itdr_manual m = {.user = "u@sim.example", .type = "leakedCredentials",
-				.severity = "high", .description = "reported by the user"};
+	struct itdr_manual m = {.user = "u@sim.example",
+				.type = "leakedCredentials",
+				.severity = "high",
+				.description = "reported by the user"};
 	struct tater_err err = {0};
 	struct itdr_alert a;
 	int64_t id;
@@ -250,8 +252,8 @@ static void test_transitions_and_closing_notes(void **state)
 			 3);
 	assert_true(count(f, "SELECT count(*) FROM activity_log WHERE action = 'alert.status'"
 			     " AND outcome = 'refused'") >= 6);
-	assert_int_equal(count(f, "SELECT count(*) FROM activity_log WHERE action = 'alert.create'"),
-			 1);
+	assert_int_equal(
+	    count(f, "SELECT count(*) FROM activity_log WHERE action = 'alert.create'"), 1);
 	{
 		int64_t bad = 0, n = 0;
 
@@ -329,17 +331,16 @@ static void test_related_signins(void **state)
 	size_t n = 0;
 	/* Detection at 2026-11-20T12:00 for U, request r-9, correlation c-9. */
 	json_t *dets = json_pack("[o]", detection("d9", "anomalousToken", "high", "atRisk",
-						  "2026-11-20T12:00:00Z", USER_U, "s-req",
-						  "c-9"));
-	json_t *sis = json_pack(
-	    "[o, o, o, o, o, o, o, o]", signin("s-late", "2026-11-21T13:00:00Z", USER_U, "x1"),
-	    signin("s-edge", "2026-11-21T11:59:00Z", USER_U, "x2"),
-	    signin("s-other", "2026-11-20T12:00:00Z", USER_V, "x3"),
-	    signin("s-near", "2026-11-20T10:00:00Z", USER_U, "x4"),
-	    signin("s-early", "2026-11-19T11:00:00Z", USER_U, "x5"),
-	    signin("s-corr", "2026-11-17T08:00:00Z", USER_U, "c-9"),
-	    signin("s-req", "2026-11-15T08:00:00Z", USER_U, "x6"),
-	    signin("s-vcorr", "2026-11-14T08:00:00Z", USER_V, "c-9"));
+						  "2026-11-20T12:00:00Z", USER_U, "s-req", "c-9"));
+	json_t *sis = json_pack("[o, o, o, o, o, o, o, o]",
+				signin("s-late", "2026-11-21T13:00:00Z", USER_U, "x1"),
+				signin("s-edge", "2026-11-21T11:59:00Z", USER_U, "x2"),
+				signin("s-other", "2026-11-20T12:00:00Z", USER_V, "x3"),
+				signin("s-near", "2026-11-20T10:00:00Z", USER_U, "x4"),
+				signin("s-early", "2026-11-19T11:00:00Z", USER_U, "x5"),
+				signin("s-corr", "2026-11-17T08:00:00Z", USER_U, "c-9"),
+				signin("s-req", "2026-11-15T08:00:00Z", USER_U, "x6"),
+				signin("s-vcorr", "2026-11-14T08:00:00Z", USER_V, "c-9"));
 	char *text = estate_text(dets, sis);
 	int64_t id;
 	const char *want[][2] = {{"s-edge", "user-window"},
@@ -389,8 +390,8 @@ static void test_second_ingest_fetches_only_new(void **state)
 {
 	struct fx *f = fx_new();
 	struct itdr_ingest_summary s1, s2;
-	const char *args[] = {"--users", "200", "--detections", "1200", "--signins", "2500",
-			      "--now", NOW, NULL};
+	const char *args[] = {
+	    "--users", "200", "--detections", "1200", "--signins", "2500", "--now", NOW, NULL};
 	char *log;
 	int det1, si1;
 
@@ -413,14 +414,16 @@ static void test_second_ingest_fetches_only_new(void **state)
 	assert_true(s2.signins <= 1);
 	assert_int_equal(s2.alerts_new, 0);
 	log = simproc_log(f->sp);
-	assert_int_equal(requests_to(log, "/v1.0/identityProtection/riskDetections", NULL), det1 + 1);
+	assert_int_equal(requests_to(log, "/v1.0/identityProtection/riskDetections", NULL),
+			 det1 + 1);
 	assert_int_equal(requests_to(log, "/v1.0/auditLogs/signIns", NULL), si1 + 1);
 	{
 		char *esc = malloc(64);
 
 		/* the filter names the watermark ("2026-11-30T..." with ':' escaped) */
 		snprintf(esc, 64, "detectedDateTime%%20ge%%20%.13s", s2.since[0]);
-		assert_int_equal(requests_to(log, "/v1.0/identityProtection/riskDetections", esc), 1);
+		assert_int_equal(requests_to(log, "/v1.0/identityProtection/riskDetections", esc),
+				 1);
 		free(esc);
 	}
 	free(log);
@@ -434,8 +437,9 @@ static void test_denied_stream_keeps_watermark(void **state)
 {
 	struct fx *f = fx_new();
 	struct itdr_ingest_summary sum;
-	const char *args[] = {"--users", "100", "--now", NOW, "--deny",
-			      "/v1.0/identityProtection/riskDetections", NULL};
+	const char *args[] = {"--users", "100",	   "--now",
+			      NOW,	 "--deny", "/v1.0/identityProtection/riskDetections",
+			      NULL};
 
 	(void)state;
 	fx_sim(f, args);
@@ -445,7 +449,8 @@ static void test_denied_stream_keeps_watermark(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM watermarks WHERE stream ="
 				  " 'itdr.riskDetections'"),
 			 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM watermarks WHERE stream = 'itdr.signIns'"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM watermarks WHERE stream = 'itdr.signIns'"),
+			 1);
 	fx_free(f);
 }
 
@@ -505,8 +510,12 @@ static void test_queue_filter_and_sort(void **state)
 static void test_export_sanitised(void **state)
 {
 	const char *header[] = {"at", "user", "target"};
-	const char *cells[] = {"2026-12-01T00:00:00Z", "=cmd|' /C calc'!A0", "evil\x1b]0;x\x07, \"q\"",
-			       "2026-12-01T00:00:01Z", "bob", "plain"};
+	const char *cells[] = {"2026-12-01T00:00:00Z",
+			       "=cmd|' /C calc'!A0",
+			       "evil\x1b]0;x\x07, \"q\"",
+			       "2026-12-01T00:00:01Z",
+			       "bob",
+			       "plain"};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -518,7 +527,7 @@ static void test_export_sanitised(void **state)
 	assert_int_equal(itdr_export_rows(f, ITDR_CSV, header, 3, cells, 2, &err), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "at,user,target\r\n"));
-	assert_non_null(strstr(buf, "\"'=cmd|' /C calc'!A0\"")); /* no formula */
+	assert_non_null(strstr(buf, "\"'=cmd|' /C calc'!A0\""));	 /* no formula */
 	assert_non_null(strstr(buf, "\"evil\\e]0;x\\x07, \"\"q\"\"\"")); /* escaped, quoted */
 	assert_null(strchr(buf, '\x1b'));
 	free(buf);

@@ -38,6 +38,9 @@ static const struct {
 	{"graph.authenticationMethodsPolicy", "/v1.0/policies/authenticationMethodsPolicy", 1},
 	{"graph.adminConsentRequestPolicy", "/v1.0/policies/adminConsentRequestPolicy", 1},
 	{"graph.domains", "/v1.0/domains", 0},
+	{"graph.sharepointSettings", "/v1.0/admin/sharepoint/settings", 1},
+	{"spo.tenant", "/_api/SPO.Tenant", 1},
+	{"fabric.tenantSettings", "/v1/admin/tenantsettings", 0},
 };
 #define NPATHS (sizeof(paths) / sizeof(paths[0]))
 
@@ -91,6 +94,42 @@ static json_t *estate_for(const json_t *control_sources, const json_t *sources, 
 			json_object_set(estate, paths[p].path, (json_t *)given);
 		} else if (named || (members && !strcmp(paths[p].source, "graph.directoryRoles"))) {
 			json_object_set_new(estate, paths[p].path, json_array());
+		}
+	}
+	/* Exchange and Security & Compliance sources are cmdlet outputs: "exo.<Noun>" is served
+	 * under the estate key "exo:Get-<Noun>" (scc likewise), an empty output when not given. */
+	json_array_foreach(control_sources, i, src) {
+		const char *name = json_string_value(src);
+
+		if (!strncmp(name, "exo.", 4) || !strncmp(name, "scc.", 4)) {
+			const json_t *given = json_object_get(sources, name);
+			char key[128];
+
+			snprintf(key, sizeof(key), "%.3s:Get-%s", name, name + 4);
+			json_object_set_new(estate, key, given ? json_deep_copy(given) : json_array());
+		}
+	}
+	/* dns.txt: each object is a mail domain of graph.domains, its TXT answers served by the
+	 * resolver under "dns:TXT:<name>". */
+	json_array_foreach(json_object_get(sources, "dns.txt"), i, m) {
+		const char *dom = json_string_value(json_object_get(m, "id"));
+		static const char *const fields[][2] = {{"txt", ""}, {"dmarc", "_dmarc."},
+							 {"dkimSelector1", "selector1._domainkey."},
+							 {"dkimSelector2", "selector2._domainkey."}};
+		json_t *doms = json_object_get(estate, "/v1.0/domains");
+		char key[300];
+
+		if (!doms) {
+			doms = json_array();
+			json_object_set_new(estate, "/v1.0/domains", doms);
+		}
+		json_array_append_new(doms, json_pack("{s:s, s:b, s:[s]}", "id", dom, "isVerified", 1,
+						      "supportedServices", "Email"));
+		for (size_t k = 0; k < 4; k++) {
+			json_t *v = json_object_get(m, fields[k][0]);
+
+			snprintf(key, sizeof(key), "dns:TXT:%s%s", fields[k][1], dom);
+			json_object_set_new(estate, key, v ? json_deep_copy(v) : json_array());
 		}
 	}
 	/* Member lists per role; roles the case did not list are added from "@role". */

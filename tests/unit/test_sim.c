@@ -781,7 +781,10 @@ static void test_webhook_jobs(void **state)
 
 	(void)state;
 	assert_null(start_job(sp, "{\"control\":\"c1\"}", 500)); /* --webhook-fail-first 1 */
-	job = start_job(sp, "{\"control\":\"c1\"}", 202);
+	job = start_job(sp,
+			"{\"request_id\":\"r-c1\",\"tenant_id\":\"t\",\"script_id\":"
+			"\"entra-app-registration-restricted\",\"parameters\":{}}",
+			202);
 	st = job_status(sp, a, job, NULL);
 	assert_true(strcmp(st, "New") == 0 || strcmp(st, "Activating") == 0);
 	free(st);
@@ -802,8 +805,10 @@ static void test_webhook_jobs(void **state)
 	r = get(sp, a, url);
 	assert_int_equal(r.status, 200);
 	assert_true(tu_contains(r.headers, "text/plain"));
-	assert_true(tu_contains(r.body, "\"Status\":\"Success\""));
-	assert_true(tu_contains(r.body, "\"control\":\"c1\""));
+	/* The runbook's result line, the script's effect applied (effects.c). */
+	assert_true(tu_contains(r.body, "\"request_id\":\"r-c1\""));
+	assert_true(tu_contains(r.body, "\"status\":\"completed\""));
+	assert_true(tu_contains(r.body, "\"before\":true,\"after\":false"));
 	resp_free(&r);
 	free(url);
 	free(job);
