@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -85,6 +86,8 @@ static int start_sim(struct demo *d, struct tater_err *err)
 			dup2(fd, 1);
 		}
 		setpgid(0, 0); /* Ctrl-C in the console must not reach it */
+		/* Even a tater killed outright must not leave a simulator running. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execlp(sim, sim, "--port", "0", "--port-file", d->port_file, "--users", "400",
 		       (char *)NULL);
 		_exit(127);
