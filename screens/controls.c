@@ -829,8 +829,11 @@ static int dirty(void *self)
  * elapsed time and a live countdown to the next poll, and at the end the job output
  * (changes before/after, or the errors).  After a Completed job S rescans the tenant and the
  * panel shows the control's status before and after.  A request still running in Azure (a
- * timeout) is resumed from here with X again.  The role check, the enabled check and the
- * one-request-per-control rule are enforced where the write happens (rem_run). */
+ * timeout) is resumed from here with X again.  X on a control with an active request
+ * (another analyst's, a dead console's) or a second X while this panel follows one is
+ * refused naming who started it and when; the panel may then follow it (no second job).
+ * The role check, the enabled check and the one-request-per-control rule are enforced where
+ * the write happens (rem_run). */
 
 #include <pthread.h>
 
@@ -861,7 +864,8 @@ struct rem_ui {
 	int rc;
 	char err[512];
 	struct rem_outcome out;
-	unsigned scan_gen; /* generation when the rescan was asked; 0: none */
+	int rescan;	   /* S was pressed after a Completed job */
+	unsigned scan_gen; /* the generation then: a finished scan bumps it */
 };
 
 struct rem_arg {
@@ -1016,6 +1020,7 @@ static void rem_key_ready(void *ctx, struct idsec_key *k)
 			snprintf(r->err, sizeof(r->err), "Not started: no passphrase given");
 		return;
 	}
+	r->err[0] = '\0'; /* a refusal shown before "X follows it" */
 	if (!(a = calloc(1, sizeof(*a))) || !(r->sh = calloc(1, sizeof(*r->sh)))) {
 		free(a);
 		idsec_key_free(k);
@@ -1141,10 +1146,18 @@ static void rem_open(struct controls *c)
 	/* A request still running in Azure (a timeout, or a dead console's) is resumed. */
 	if (rem_request_latest(c->ctx->store, c->scope, r->control, &req, &err) == 0) {
 		if (!strcmp(req.status, "timeout") || !strcmp(req.status, "running") ||
-		    !strcmp(req.status, "submitted")) {
+		    !strcmp(req.status, "submitted") || !strcmp(req.status, "pending")) {
 			r->resume = 1;
 			snprintf(r->resume_id, sizeof(r->resume_id), "%s", req.request_id);
 		}
+		/* One request per control: while one is active (another analyst's, or a
+		 * console that died) no second is started; the panel can follow it. */
+		if (strcmp(req.status, "timeout") != 0 && r->resume)
+			snprintf(r->err, sizeof(r->err),
+				 "Refused: %s is already being remediated: %s started it at %s "
+				 "(request %s%s%s, %s)",
+				 r->control, req.requested_by, req.requested_at, req.request_id,
+				 req.job_id[0] ? ", job " : "", req.job_id, req.status);
 		rem_request_free(&req);
 	}
 	if (!r->resume && strcmp(res->status, "fail") != 0) {
@@ -1170,7 +1183,9 @@ static void rem_open(struct controls *c)
 		if (r->form)
 			ui_form_clean(r->form);
 	}
-	if (!r->form)
+	if (r->err[0])
+		ui_error(c->ctx->ui, "%s", r->err);
+	else if (!r->form)
 		rem_ask(c);
 }
 
@@ -1191,6 +1206,11 @@ static int rem_draw(struct controls *c, struct ui_rect b)
 	ui_textf(y++, x, w, UI_TITLE, "%s: %s", r->control, r->title);
 	ui_textf(y++, x, w, UI_NORMAL, "Script %s: %s", r->sc->id, r->sc->title);
 	ui_textf(y++, x, w, UI_NORMAL, "Runtime: %s", rem_runtime_label(r->sc));
+	if (!r->sc->nparams)
+		ui_text(y++, x, w, UI_NORMAL, "Parameters: none (the script takes none)");
+	else if (r->stage != REM_FORM || !r->form)
+		ui_textf(y++, x, w, UI_NORMAL, "Parameters: %zu (defaults unless changed)",
+			 r->sc->nparams);
 	y += ui_wrap((struct ui_rect){y, x, 3, w}, UI_DIM, r->sc->description, 0) > 3 ? 3 : 2;
 	if (r->err[0])
 		ui_text(y++, x, w, UI_ERROR, r->err);
@@ -1199,7 +1219,10 @@ static int rem_draw(struct controls *c, struct ui_rect b)
 			ui_form_draw(r->form, (struct ui_rect){y, b.x + 1, b.h - (y - b.y) - 1,
 							       b.w - 2});
 		else
-			ui_text(y, x, w, UI_DIM, "X asks again; Esc closes.");
+			ui_text(y, x, w, UI_DIM,
+				r->resume ? "X follows that request here (no second job is "
+					    "started); Esc closes."
+					  : "X asks again; Esc closes.");
 		return 1;
 	}
 	memset(&p, 0, sizeof(p));
@@ -1251,11 +1274,11 @@ static int rem_draw(struct controls *c, struct ui_rect b)
 			     r->out.result.guidance_text, 0);
 	}
 	if (r->rc == 0) {
-		if (r->scan_gen && c->is->generation != r->scan_gen && !c->is->scan_job) {
+		if (r->rescan && c->is->generation != r->scan_gen && !c->is->scan_job) {
 			current_status(c, r->control, r->after, sizeof(r->after));
 			ui_textf(y++, x, w, UI_OK, "Status before: %s   after: %s", r->before,
 				 r->after);
-		} else if (r->scan_gen) {
+		} else if (r->rescan) {
 			ui_text(y++, x, w, UI_NORMAL, "Rescanning...");
 		} else {
 			ui_textf(y++, x, w, UI_NORMAL, "Status before: %s.  S rescans the tenant.",
@@ -1293,8 +1316,28 @@ static int rem_key(struct controls *c, const struct ui_event *ev)
 		rem_ask(c);
 		return UI_HANDLED;
 	}
+	if (ev->act == UI_ACT_REMEDIATE && r->stage == REM_RUNNING) {
+		/* A double X: one request per control at a time. */
+		struct rem_request req;
+		struct tater_err err = {0};
+
+		if (rem_request_latest(c->ctx->store, c->scope, r->control, &req, &err) == 0) {
+			ui_error(
+			    c->ctx->ui,
+			    "%s is already being remediated: %s started it at %s (request %s); "
+			    "this panel follows it",
+			    r->control, req.requested_by, req.requested_at, req.request_id);
+			rem_request_free(&req);
+		} else {
+			ui_error(c->ctx->ui,
+				 "%s is already being remediated; this panel follows it",
+				 r->control);
+		}
+		return UI_HANDLED;
+	}
 	if (ev->act == UI_ACT_SCAN && r->stage == REM_DONE && r->rc == 0) {
-		r->scan_gen = c->is->generation ? c->is->generation : 1;
+		r->rescan = 1;
+		r->scan_gen = c->is->generation;
 		idsec_scan(c->is);
 		return UI_HANDLED;
 	}

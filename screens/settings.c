@@ -15,6 +15,7 @@
 #include "tater/activity.h"
 #include "tater/ir.h"
 #include "tater/itdr.h"
+#include "tater/remediate.h"
 #include "tater/catalog.h"
 #include "tater/collect.h"
 #include "tater/console.h"
@@ -54,6 +55,7 @@ static const struct ui_column columns[TCOLS] = {
 static const char *const sections[] = {"Tenants", "Integrations", "Features", "Cloud accounts",
 				       "Exclusions", "Alert playbooks"};
 #define NSECTIONS 6
+#define SEC_INTEGRATIONS 1 /* automated remediation (integ_* at the end) */
 #define SEC_EXCLUSIONS 4
 #define SEC_ALERT_PLAYBOOKS 5 /* ITDR: alert type -> playbook (apb_* at the end) */
 
@@ -79,6 +81,14 @@ struct settings {
 	char test_msg[600];
 	int test_ok;
 	struct apb *apb; /* Settings > Alert playbooks */
+	/* Settings > Integrations: the selected tenant's remediation settings. */
+	struct rem_config icfg;
+	int64_t itenant;
+	char iredacted[300]; /* the stored webhook URL, redacted; "" when not known */
+	struct ui_form *iform;
+	uint64_t ijob;
+	int itesting, iok;
+	char imsg[600];
 };
 
 struct apb;
@@ -96,6 +106,10 @@ static int excl_key(struct settings *st, const struct ui_event *ev);
 static int excl_event(struct settings *st, struct worker_event *ev);
 static void test_tenant(struct settings *st);
 static int test_event(struct settings *st, struct worker_event *ev);
+static void integ_load(struct settings *st);
+static void integ_draw(struct settings *st, struct ui_rect body);
+static int integ_key(struct settings *st, const struct ui_event *ev);
+static int integ_event(struct settings *st, struct worker_event *ev);
 
 /* ---- jobs ---- */
 
@@ -572,6 +586,7 @@ static void destroy(void *self)
 	ui_rowset_free(st->rows);
 	free(st->ids);
 	excl_section_free(st);
+	ui_form_free(st->iform);
 	apb_free(st->apb);
 	idsec_put(st->is);
 	free(st);
@@ -580,6 +595,8 @@ static void destroy(void *self)
 static void enter(void *self)
 {
 	load_tenants(self);
+	if (((struct settings *)self)->section == SEC_INTEGRATIONS)
+		integ_load(self);
 	if (((struct settings *)self)->section == SEC_EXCLUSIONS)
 		excl_load(self);
 	if (((struct settings *)self)->section == SEC_ALERT_PLAYBOOKS)
@@ -617,14 +634,14 @@ static void draw(void *self, struct ui_rect r)
 		apb_draw(st->apb, body);
 		return;
 	}
+	if (st->section == SEC_INTEGRATIONS) {
+		integ_draw(st, body);
+		return;
+	}
 	if (st->section != 0) {
 		static const struct screen_plan plans[NSECTIONS] = {
 		    {"", "", ""},
-		    {"Settings > Integrations",
-		     "The Automated Remediation toggle, the Azure Automation webhook URL of the "
-		     "Run-Remediation runbook (sealed; shown redacted), the runbook's app "
-		     "registration client ID, and a Test button.",
-		     "Comes with automated remediation (issue 6)."},
+		    {"", "", ""},
 		    {"Settings > Features",
 		     "Per-tenant feature switches: Azure resource scanning, the multi-cloud "
 		     "module, ITDR ingestion.",
@@ -686,6 +703,8 @@ static int key(void *self, const struct ui_event *ev)
 			cancel_form(st);
 		return r == UI_FORM_IGNORED ? UI_IGNORED : UI_HANDLED;
 	}
+	if (st->section == SEC_INTEGRATIONS && st->iform)
+		return integ_key(st, ev);
 	if (st->section == SEC_EXCLUSIONS &&
 	    (st->xform || (st->xtable && ui_table_filtering(st->xtable))))
 		return excl_key(st, ev);
@@ -696,6 +715,8 @@ static int key(void *self, const struct ui_event *ev)
 	switch (ev->act) {
 	case UI_ACT_NEXT_SECTION:
 		st->section = (st->section + 1) % NSECTIONS;
+		if (st->section == SEC_INTEGRATIONS)
+			integ_load(st);
 		if (st->section == SEC_EXCLUSIONS)
 			excl_load(st);
 		if (st->section == SEC_ALERT_PLAYBOOKS)
@@ -703,6 +724,8 @@ static int key(void *self, const struct ui_event *ev)
 		return UI_HANDLED;
 	case UI_ACT_PREV_SECTION:
 		st->section = (st->section + NSECTIONS - 1) % NSECTIONS;
+		if (st->section == SEC_INTEGRATIONS)
+			integ_load(st);
 		if (st->section == SEC_EXCLUSIONS)
 			excl_load(st);
 		if (st->section == SEC_ALERT_PLAYBOOKS)
@@ -711,6 +734,8 @@ static int key(void *self, const struct ui_event *ev)
 	default:
 		break;
 	}
+	if (st->section == SEC_INTEGRATIONS)
+		return integ_key(st, ev);
 	if (st->section == SEC_EXCLUSIONS)
 		return excl_key(st, ev);
 	if (st->section == SEC_ALERT_PLAYBOOKS)
@@ -755,7 +780,8 @@ static int event(void *self, struct worker_event *ev)
 {
 	struct settings *st = self;
 
-	if (excl_event(st, ev) || test_event(st, ev) || apb_event(st->apb, ev))
+	if (excl_event(st, ev) || test_event(st, ev) || integ_event(st, ev) ||
+	    apb_event(st->apb, ev))
 		return 1;
 
 	if (st->save_job && ev->job_id == st->save_job) {
@@ -800,7 +826,8 @@ static int dirty(void *self)
 {
 	struct settings *st = self;
 
-	return (st->form && ui_form_dirty(st->form)) || (st->xform && ui_form_dirty(st->xform));
+	return (st->form && ui_form_dirty(st->form)) || (st->xform && ui_form_dirty(st->xform)) ||
+	       (st->iform && ui_form_dirty(st->iform));
 }
 
 /* ---- Settings > Exclusions: the conditional-access gate's allowed exclusions ----
@@ -1482,5 +1509,460 @@ static int apb_event(struct apb *a, struct worker_event *ev)
 	if (ev->rc == 0)
 		ui_message(a->st->ctx->ui, "Alert playbook link saved");
 	apb_load(a);
+	return 1;
+}
+
+/* ---- Settings > Integrations: automated remediation per tenant (issue 6) ----
+ *
+ * The selected tenant's (t: next) remediation settings: the Automated Remediation toggle, the
+ * webhook URL of the Run-Remediation runbook, the app registration's client ID and the
+ * Automation account's resource ID.  The webhook URL carries the webhook's token: it is a
+ * secret field (masked while typed, never drawn back), and once saved only its redacted form
+ * (rem_config_webhook_redacted: "https://…/webhooks?token=****") is shown; leaving it empty
+ * keeps the stored one.  Save is a worker job calling rem_config_save (admins only, recorded
+ * in the activity log), Test one calling rem_test_account (an authenticated ARM read of the
+ * Automation account; no job started), each opening the vault as the tenant form's Test
+ * does.  Editing is refused under --readonly; Test only reads. */
+
+enum { I_ENABLED, I_WEBHOOK, I_CLIENT, I_ACCOUNT, IFIELDS };
+/* What an Integrations job does; INTEG_REDACT only reads the stored URL, redacted, for the
+ * summary (run on entering the section when a key file opens the vault without asking). */
+enum { INTEG_SAVE, INTEG_TEST, INTEG_REDACT };
+
+static int valid_opt_guid(const struct ui_form *f, int field, const char *v, char *msg, size_t n)
+{
+	return !v || !*v ? 0 : ui_valid_guid(f, field, v, msg, n);
+}
+
+static int valid_account(const struct ui_form *f, int field, const char *v, char *msg, size_t n)
+{
+	(void)f;
+	(void)field;
+	return !v || !*v ? 0 : rem_valid_account(v, msg, n);
+}
+
+static const struct ui_field_def integ_fields[IFIELDS] = {
+    [I_ENABLED] = {"Automated remediation", UI_FIELD_TOGGLE, 0, NULL, NULL, NULL, 0, 0, 0},
+    /* Secret fields are not checked by the form: integ_save checks it (rem_valid_webhook,
+     * whose messages never repeat the value). */
+    [I_WEBHOOK] = {"Webhook URL", UI_FIELD_SECRET, 0, NULL, NULL,
+		   "https://<region>.webhook.azure-automation.net/webhooks?token=...", 1000, 0, 0},
+    [I_CLIENT] = {"App client ID", UI_FIELD_TEXT, 0, valid_opt_guid, NULL, "app registration GUID",
+		  36, 0, 0},
+    [I_ACCOUNT] = {"Automation account", UI_FIELD_TEXT, 0, valid_account, NULL,
+		   "/subscriptions/ID/resourceGroups/RG/providers/Microsoft.Automation/"
+		   "automationAccounts/NAME",
+		   500, 0, 0},
+};
+
+struct integ_arg {
+	struct idsec_key *k;
+	struct settings *st; /* UI side only */
+	int64_t tenant;
+	int test; /* INTEG_SAVE, INTEG_TEST, INTEG_REDACT */
+	struct rem_config cfg;
+	char *webhook; /* sodium_malloc'd, or NULL: keep the stored one */
+	size_t webhook_len;
+	char ca_file[1024];
+};
+
+struct integ_result {
+	int ok;
+	char msg[600];
+	char redacted[300];
+	int64_t tenant;
+	struct vault *unlocked;
+};
+
+static void free_integ_arg(void *p)
+{
+	struct integ_arg *a = p;
+
+	if (!a)
+		return;
+	idsec_key_free(a->k);
+	if (a->webhook)
+		sodium_free(a->webhook);
+	free(a);
+}
+
+static void free_integ_result(void *p)
+{
+	struct integ_result *r = p;
+
+	if (!r)
+		return;
+	vault_close(r->unlocked);
+	free(r);
+}
+
+static int integ_job(struct job *j, struct store *s, void *p, struct tater_err *err)
+{
+	struct integ_arg *a = p;
+	struct integ_result *r = calloc(1, sizeof(*r));
+	struct tater_err terr = {0};
+	struct vault *v = NULL;
+	struct tenant t;
+	int rc = 0;
+
+	if (!r)
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	if (!s) {
+		free(r);
+		return tater_errf(err, TATER_EIO, "no store");
+	}
+	job_set_result(j, r, free_integ_result);
+	r->tenant = a->tenant;
+	job_progress(j, 0, 0, a->test ? "reading the Automation account" : "saving");
+	if (idsec_key_open(a->k, s, &v, &r->unlocked, &terr) < 0) {
+		snprintf(r->msg, sizeof(r->msg), "%s: %s", a->test ? "Test failed" : "Not saved",
+			 terr.msg);
+	} else if (a->test == INTEG_REDACT) {
+		r->ok = 1;
+	} else if (a->test) {
+		char info[300];
+
+		if (tenant_get_id(s, a->tenant, &t, &terr) < 0 ||
+		    rem_test_account(v, &t, &a->cfg, a->ca_file[0] ? a->ca_file : NULL, info,
+				     sizeof(info), &terr) < 0) {
+			/* The service's own words (sanitised when drawn). */
+			snprintf(r->msg, sizeof(r->msg), "Test failed: %s", terr.msg);
+		} else {
+			r->ok = 1;
+			snprintf(r->msg, sizeof(r->msg), "Test passed: %s", info);
+		}
+	} else if ((rc = rem_config_save(s, v, a->tenant, &a->cfg, a->webhook, err)) == 0) {
+		r->ok = 1;
+		snprintf(r->msg, sizeof(r->msg), "Remediation settings saved");
+	}
+	if (v && rc == 0 && (a->cfg.has_webhook || a->webhook) &&
+	    rem_config_webhook_redacted(v, a->tenant, r->redacted, sizeof(r->redacted), &terr) < 0)
+		r->redacted[0] = '\0';
+	vault_close(v);
+	return rc;
+}
+
+static void integ_key_ready(void *ctx, struct idsec_key *k);
+static struct integ_arg *integ_arg_new(struct settings *st, int test);
+
+static void integ_redact(struct settings *st)
+{
+	struct integ_arg *a = integ_arg_new(st, INTEG_REDACT);
+
+	if (a)
+		idsec_with_key(st->is, "show the webhook URL redacted", integ_key_ready, a);
+}
+
+static void integ_load(struct settings *st)
+{
+	const struct tenant *t;
+	struct tater_err err = {0};
+
+	idsec_reload_tenants(st->is);
+	t = idsec_tenant(st->is);
+	memset(&st->icfg, 0, sizeof(st->icfg));
+	if (!t || st->itenant != t->id)
+		st->iredacted[0] = '\0';
+	st->itenant = t ? t->id : 0;
+	if (!t)
+		return;
+	if (rem_config_get(st->ctx->store, t->id, &st->icfg, &err) < 0) {
+		ui_error(st->ctx->ui, "Integrations: %s", err.msg);
+		return;
+	}
+	if (!st->icfg.has_webhook)
+		st->iredacted[0] = '\0';
+	else if (st->is->vault && rem_config_webhook_redacted(st->is->vault, t->id, st->iredacted,
+							      sizeof(st->iredacted), &err) < 0)
+		st->iredacted[0] = '\0';
+	else if (!st->is->vault && !st->iredacted[0] && key_file_of(st) && !st->ijob)
+		integ_redact(st); /* the key file opens the vault without asking */
+}
+
+static int integ_admin(struct settings *st)
+{
+	struct tater_err err = {0};
+
+	if (store_role_require(st->ctx->store, STORE_ROLE_ADMIN, "change the remediation settings",
+			       &err) < 0) {
+		ui_error(st->ctx->ui, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+static void integ_close_form(struct settings *st)
+{
+	ui_form_free(st->iform);
+	st->iform = NULL;
+}
+
+static void integ_open_form(struct settings *st)
+{
+	if (!idsec_tenant(st->is) ||
+	    !ui_may_change(st->ctx->ui, "changing the remediation settings") || !integ_admin(st))
+		return;
+	integ_load(st);
+	st->iform = ui_form_new("Automated remediation", integ_fields, IFIELDS);
+	if (!st->iform)
+		return;
+	ui_form_set(st->iform, I_ENABLED, st->icfg.enabled ? "1" : "0");
+	ui_form_set(st->iform, I_CLIENT, st->icfg.client_id);
+	ui_form_set(st->iform, I_ACCOUNT, st->icfg.automation_account);
+	ui_form_set_stored(st->iform, I_WEBHOOK, st->icfg.has_webhook);
+	ui_form_clean(st->iform);
+	st->imsg[0] = '\0';
+}
+
+static void integ_key_ready(void *ctx, struct idsec_key *k)
+{
+	struct integ_arg *a = ctx;
+	struct settings *st = a->st;
+	struct tater_err err = {0};
+
+	if (!k) {
+		if (a->test != INTEG_REDACT)
+			snprintf(st->imsg, sizeof(st->imsg), "%s: no passphrase given",
+				 a->test ? "Test not run" : "Not saved");
+		st->iok = 0;
+		free_integ_arg(a);
+		return;
+	}
+	a->k = k;
+	if (worker_submit(st->ctx->worker,
+			  a->test == INTEG_TEST	  ? "test the Automation account"
+			  : a->test == INTEG_SAVE ? "save remediation settings"
+						  : "read the webhook URL (redacted)",
+			  integ_job, a, free_integ_arg, &st->ijob, &err) < 0) {
+		st->ijob = 0;
+		ui_error(st->ctx->ui, "%s", err.msg);
+		return;
+	}
+	st->itesting = a->test;
+}
+
+static struct integ_arg *integ_arg_new(struct settings *st, int test)
+{
+	struct integ_arg *a = calloc(1, sizeof(*a));
+	const char *ca = getenv("TATER_CA_FILE");
+
+	if (!a)
+		return NULL;
+	a->st = st;
+	a->test = test;
+	a->tenant = st->itenant;
+	a->cfg = st->icfg;
+	if (ca)
+		snprintf(a->ca_file, sizeof(a->ca_file), "%s", ca);
+	return a;
+}
+
+static void integ_save(struct settings *st)
+{
+	struct integ_arg *a;
+	char msg[200];
+
+	if (!ui_may_change(st->ctx->ui, "changing the remediation settings") || !integ_admin(st))
+		return;
+	if (st->ijob) {
+		ui_message(st->ctx->ui, "Still working...");
+		return;
+	}
+	if (!(a = integ_arg_new(st, 0)))
+		return;
+	a->cfg.enabled = !strcmp(ui_form_get(st->iform, I_ENABLED), "1");
+	snprintf(a->cfg.client_id, sizeof(a->cfg.client_id), "%s",
+		 ui_form_get(st->iform, I_CLIENT));
+	snprintf(a->cfg.automation_account, sizeof(a->cfg.automation_account), "%s",
+		 ui_form_get(st->iform, I_ACCOUNT));
+	if (ui_form_secret_changed(st->iform, I_WEBHOOK) && ui_form_get(st->iform, I_WEBHOOK)[0]) {
+		const char *url = ui_form_get(st->iform, I_WEBHOOK);
+
+		if (rem_valid_webhook(url, msg, sizeof(msg)) < 0) {
+			ui_form_set_error(st->iform, I_WEBHOOK, msg);
+			ui_form_set_focus(st->iform, I_WEBHOOK);
+			free_integ_arg(a);
+			return;
+		}
+		a->webhook_len = strlen(url);
+		if (!(a->webhook = sodium_malloc(a->webhook_len + 1))) {
+			free_integ_arg(a);
+			return;
+		}
+		memcpy(a->webhook, url, a->webhook_len + 1);
+	}
+	st->imsg[0] = '\0';
+	idsec_with_key(st->is, "seal the webhook URL", integ_key_ready, a);
+}
+
+static void integ_test(struct settings *st)
+{
+	struct integ_arg *a;
+
+	if (!idsec_tenant(st->is))
+		return;
+	if (st->ijob) {
+		ui_message(st->ctx->ui, "Still working...");
+		return;
+	}
+	if (!integ_admin(st))
+		return;
+	if (!(a = integ_arg_new(st, 1)))
+		return;
+	/* The form's account when it is open: a changed ID is tried before it is saved. */
+	if (st->iform)
+		snprintf(a->cfg.automation_account, sizeof(a->cfg.automation_account), "%s",
+			 ui_form_get(st->iform, I_ACCOUNT));
+	if (!a->cfg.automation_account[0]) {
+		snprintf(st->imsg, sizeof(st->imsg),
+			 "Test not run: no Automation account resource ID yet");
+		st->iok = 0;
+		free_integ_arg(a);
+		return;
+	}
+	st->imsg[0] = '\0';
+	idsec_with_key(st->is, "test the Automation account", integ_key_ready, a);
+}
+
+static void integ_discard_done(void *ctx, int result, const char *input)
+{
+	(void)input;
+	if (result == UI_MODAL_OK)
+		integ_close_form(ctx);
+}
+
+static void integ_draw(struct settings *st, struct ui_rect body)
+{
+	const struct tenant *t = idsec_tenant(st->is);
+	char right[200];
+	struct ui_rect r;
+	int y;
+
+	snprintf(right, sizeof(right), "%s%s", t ? t->name : "no tenant",
+		 st->is->ntenants > 1 ? " (t: next)" : "");
+	r = screen_header(body, "Integrations: automated remediation (Azure Automation)", right);
+	if (!t) {
+		ui_text(r.y + 1, 2, r.w - 4, UI_WARN,
+			"No tenant yet: add one under Tenants first.");
+		return;
+	}
+	y = r.y + r.h - 3;
+	if (st->iform) {
+		ui_form_draw(st->iform, (struct ui_rect){r.y, r.x, r.h - 3, r.w});
+	} else {
+		int x = r.x + 2, w = r.w - 4, yy = r.y + 1;
+
+		ui_text(yy++, x, w, UI_DIM, "e edit  C-t test  t tenant  r reload  (admins)");
+		yy++;
+		ui_textf(yy++, x, w, st->icfg.enabled ? UI_OK : UI_NORMAL,
+			 "Automated remediation  %s", st->icfg.enabled ? "on" : "off");
+		ui_textf(yy++, x, w, UI_NORMAL, "Webhook URL            %s",
+			 !st->icfg.has_webhook ? "none"
+			 : st->iredacted[0]    ? st->iredacted
+					       : "sealed in the vault");
+		ui_textf(yy++, x, w, UI_NORMAL, "App client ID          %s",
+			 st->icfg.client_id[0] ? st->icfg.client_id : "-");
+		ui_textf(yy++, x, w, UI_NORMAL, "Automation account     %s",
+			 st->icfg.automation_account[0] ? st->icfg.automation_account : "-");
+		if (st->icfg.exists)
+			ui_textf(yy++, x, w, UI_DIM, "Updated                %s by %s",
+				 st->icfg.updated_at, st->icfg.updated_by);
+		if (!st->icfg.enabled && yy < y)
+			ui_text(yy + 1, x, w, UI_DIM,
+				"Off: the Controls screen's Remediate (X) is refused for this "
+				"tenant. e turns it on.");
+	}
+	if (st->ijob)
+		ui_text(y, 1, r.w - 2, UI_NORMAL,
+			st->itesting ? "Test: reading the Automation account..." : "Saving...");
+	else if (st->imsg[0])
+		ui_wrap((struct ui_rect){y, 1, 3, r.w - 2}, st->iok ? UI_OK : UI_ERROR, st->imsg,
+			0);
+	else
+		ui_text(
+		    y, 1, r.w - 2, UI_DIM,
+		    "[ Test: C-t ] reads the Automation account through ARM; no job is started");
+}
+
+static int integ_key(struct settings *st, const struct ui_event *ev)
+{
+	if (ev->act == UI_ACT_TEST) {
+		integ_test(st);
+		return UI_HANDLED;
+	}
+	if (st->iform) {
+		enum ui_form_result r = ui_form_key(st->iform, ev);
+
+		if (r == UI_FORM_SAVE)
+			integ_save(st);
+		else if (r == UI_FORM_CANCEL) {
+			if (ui_form_dirty(st->iform))
+				ui_confirm(st->ctx->ui, "Discard changes?",
+					   "The remediation settings are not saved. Discard them?",
+					   "Discard", integ_discard_done, st);
+			else
+				integ_close_form(st);
+		}
+		return r == UI_FORM_IGNORED ? UI_IGNORED : UI_HANDLED;
+	}
+	switch (ev->act) {
+	case UI_ACT_EDIT:
+	case UI_ACT_OPEN:
+		integ_open_form(st);
+		return UI_HANDLED;
+	case UI_ACT_NEXT_TENANT:
+		idsec_next_tenant(st->is);
+		st->imsg[0] = '\0';
+		integ_load(st);
+		return UI_HANDLED;
+	case UI_ACT_REFRESH:
+		integ_load(st);
+		return UI_HANDLED;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+static int integ_event(struct settings *st, struct worker_event *ev)
+{
+	struct integ_result *r;
+
+	if (!st->ijob || ev->job_id != st->ijob)
+		return 0;
+	st->ijob = 0;
+	r = worker_event_take(ev);
+	if (r) {
+		idsec_keep_vault(st->is, r->unlocked);
+		r->unlocked = NULL;
+	}
+	if (r && r->redacted[0] && st->itenant == r->tenant)
+		snprintf(st->iredacted, sizeof(st->iredacted), "%s", r->redacted);
+	if (st->itesting == INTEG_REDACT) {
+		/* Only the summary's redacted URL. */
+	} else if (st->itesting) {
+		snprintf(st->imsg, sizeof(st->imsg), "%s", r ? r->msg : ev->err.msg);
+		st->iok = r && r->ok;
+	} else if (ev->rc == 0 && r && r->ok) {
+		integ_close_form(st);
+		integ_load(st);
+		snprintf(st->imsg, sizeof(st->imsg), "%s", r->msg);
+		st->iok = 1;
+		ui_message(st->ctx->ui, "Remediation settings saved");
+	} else {
+		/* "client ID: ...", "webhook URL: ...": beside the field when it names one. */
+		const char *m = ev->rc ? ev->err.msg : r ? r->msg : "not saved";
+		int fi = !strncmp(m, "client ID:", 10)			    ? I_CLIENT
+			 : !strncmp(m, "Automation account", 18)	    ? I_ACCOUNT
+			 : !strncmp(m, "webhook URL:", 12)		    ? I_WEBHOOK
+			 : strstr(m, "without a webhook URL")		    ? I_WEBHOOK
+			 : strstr(m, "without the app registration client") ? I_CLIENT
+									    : -1;
+
+		if (st->iform && fi >= 0)
+			ui_form_set_error(st->iform, fi, m);
+		snprintf(st->imsg, sizeof(st->imsg), "Not saved: %s", m);
+		st->iok = 0;
+	}
+	free_integ_result(r);
 	return 1;
 }

@@ -14,7 +14,14 @@
  * The webhook URL carries the webhook's token: it is only ever read from the vault into
  * locked memory, never logged, never put in a message (http_redact_url / vault_redact).
  *
- * Networking functions run on a worker thread or a headless command's main thread. */
+ * Networking functions run on a worker thread or a headless command's main thread.
+ *
+ * Callers: the headless commands (src/cmd/remediate.c: `tater remediation setup|show|test`,
+ * `tater remediate`), Settings > Integrations (screens/settings.c: rem_config_get on the UI
+ * thread; rem_config_save, rem_config_webhook_redacted and rem_test_account in worker jobs)
+ * and the Controls screen's Remediate panel (screens/controls.c: rem_run / rem_resume in a
+ * worker job).  The role checks live here, where the writes happen, so every caller gets
+ * them: changing the settings needs admin, remediating responder. */
 #ifndef TATER_REMEDIATE_H
 #define TATER_REMEDIATE_H
 
@@ -106,18 +113,27 @@ struct rem_config {
 
 int rem_config_get(struct store *s, int64_t tenant_ref, struct rem_config *out,
 		   struct tater_err *err);
-/* Save (admin only; recorded in the activity log).  webhook_url NULL keeps the stored one;
- * it is validated (https, or http to loopback; a token in the query) and sealed. */
+/* Save (admin only: TATER_EPERM naming the actor otherwise, before the vault is touched;
+ * recorded in the activity log with the URL redacted).  webhook_url NULL keeps the stored
+ * one (the console's "leave it empty"); it is validated (https, or http to loopback; a token
+ * in the query) and sealed.  Enabling needs a webhook URL (new or stored), the client ID and
+ * the Automation account resource ID.  Messages name the field ("client ID: ...",
+ * "webhook URL: ...") and never repeat the URL. */
 int rem_config_save(struct store *s, struct vault *v, int64_t tenant_ref,
 		    const struct rem_config *cfg, const char *webhook_url, struct tater_err *err);
-/* The stored webhook URL redacted for display ("https://…/webhooks?token=****"). */
+/* The stored webhook URL redacted for display ("https://…/webhooks?token=****"): the only
+ * form in which it is ever shown. */
 int rem_config_webhook_redacted(struct vault *v, int64_t tenant_ref, char *out, size_t n,
 				struct tater_err *err);
+/* 0, or -1 with a short message in msg (which never repeats the value): the settings form's
+ * checks, and rem_config_save's. */
 int rem_valid_account(const char *resource_id, char *msg, size_t n);
 int rem_valid_webhook(const char *url, char *msg, size_t n);
 
-/* Settings "Test": an authenticated ARM GET of the Automation account (no job started).
- * On success, name gets the account's name and state. */
+/* Settings "Test": an authenticated ARM GET of cfg's Automation account with the tenant's
+ * credentials (no job started; cfg->automation_account is all it reads).  On success, info
+ * gets "Automation account NAME reachable (state S)"; on failure err has the service's own
+ * error. */
 int rem_test_account(struct vault *v, const struct tenant *t, const struct rem_config *cfg,
 		     const char *ca_file, char *info, size_t n, struct tater_err *err);
 
@@ -184,6 +200,8 @@ struct rem_progress {
 struct rem_run_opts {
 	const atomic_int *cancel;
 	const char *ca_file;
+	/* The environment variables override both, so the end-to-end tests (tests/e2e/
+	 * e2e_remediate.sh, tests/unit/test_remediate.c) run a job in seconds. */
 	long poll_ms;	 /* 0: 5 s, or $TATER_REMEDIATE_POLL_MS (tests only) */
 	long timeout_ms; /* 0: 10 min, or $TATER_REMEDIATE_TIMEOUT_MS (tests only) */
 	int webhook_attempts; /* 0: 4 (only a 500 is retried) */
@@ -208,7 +226,8 @@ int rem_check_allowed(struct store *s, const struct tenant *t, struct rem_config
 		      struct tater_err *err);
 
 /* Create the request row (refused with TATER_EBUSY naming who started the running one and
- * when), then POST the webhook, poll the job until terminal or the timeout, read and parse
+ * when: "CONTROL is already being remediated: USER started it at TIME (request ...)"),
+ * then POST the webhook, poll the job until terminal or the timeout, read and parse
  * the output and record the outcome.  params_json: NULL for "{}".  Returns 0 when the job
  * ended Completed; TATER_ETIMEOUT ("still running in Azure, job <id>"), TATER_EHTTP for a
  * Failed/Stopped job, other codes for errors.  out is filled either way. */

@@ -22,7 +22,9 @@
 
 #include "simproc.h"
 #include "tater/remediate.h"
+#include "tater/roles.h"
 #include "tater/store.h"
+#include "tater/tenants.h"
 #include "testutil.h"
 
 extern char **environ;
@@ -478,18 +480,81 @@ static void test_second_request_refused(void **state)
 	fx_free(f);
 }
 
+/* A viewer (any user without a role, the store being someone else's) may read the settings
+ * but neither change them nor remediate; each refusal names the user and the role, and no
+ * request row is made.  A responder may remediate but not change the settings. */
+static void test_viewer_refused(void **state)
+{
+	struct fx *f = fx_new(NULL, NULL, 1);
+	struct store *s = NULL;
+	struct tater_err err = {0};
+	struct rem_config cfg, cur;
+	struct rem_catalog *cat = NULL;
+	struct rem_outcome out;
+	struct rem_run_opts ro = {0};
+	struct tenant t;
+	char *v, me[64];
+
+	(void)state;
+	assert_int_equal(store_open(&s, f->store, 0, &err), 0);
+	snprintf(me, sizeof(me), "%s", store_actor(s)); /* the store's creator: an admin */
+	assert_int_equal(tenant_get_id(s, 1, &t, &err), 0);
+	assert_int_equal(rem_catalog_open(&cat, &err), 0);
+	store_set_actor(s, "mallory");
+	/* Reading is allowed. */
+	assert_int_equal(rem_config_get(s, t.id, &cur, &err), 0);
+	assert_true(cur.enabled);
+	/* Changing the settings is not (the vault is never reached: NULL). */
+	cfg = cur;
+	cfg.enabled = 0;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(rem_config_save(s, NULL, t.id, &cfg, NULL, &err), TATER_EPERM);
+	assert_true(tu_contains(err.msg, "mallory"));
+	assert_true(tu_contains(err.msg, "admin"));
+	/* Nor remediating. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(rem_check_allowed(s, &t, &cfg, &err), TATER_EPERM);
+	assert_true(tu_contains(err.msg, "mallory"));
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(rem_run(s, NULL, &t, CONTROL, rem_catalog_for_control(cat, CONTROL, NULL),
+				 NULL, &ro, &out, &err),
+			 TATER_EPERM);
+	rem_outcome_free(&out);
+	/* A responder may remediate, still not change the settings. */
+	store_set_actor(s, me);
+	assert_int_equal(store_role_set(s, "mallory", STORE_ROLE_RESPONDER, &err), 0);
+	store_set_actor(s, "mallory");
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(rem_check_allowed(s, &t, &cfg, &err), 0);
+	assert_int_equal(rem_config_save(s, NULL, t.id, &cfg, NULL, &err), TATER_EPERM);
+	rem_catalog_free(cat);
+	store_close(s);
+	v = query(f, "SELECT count(*) FROM remediation_requests");
+	assert_string_equal(v, "0");
+	free(v);
+	v = query(f, "SELECT enabled FROM remediation_config");
+	assert_string_equal(v, "1");
+	free(v);
+	v = query(f, "SELECT count(*) FROM activity_log WHERE action = 'remediation.request'"
+		     " AND outcome = 'refused' AND os_user = 'mallory'");
+	assert_string_equal(v, "1");
+	free(v);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runtime_agrees_with_runbook),
-		cmocka_unit_test(test_every_script_embedded),
-		cmocka_unit_test(test_patterns_and_header),
-		cmocka_unit_test(test_params_and_result),
-		cmocka_unit_test(test_end_to_end_pass),
-		cmocka_unit_test(test_webhook_errors),
-		cmocka_unit_test(test_failed_job),
-		cmocka_unit_test(test_timeout_and_resume),
-		cmocka_unit_test(test_second_request_refused),
+	    cmocka_unit_test(test_runtime_agrees_with_runbook),
+	    cmocka_unit_test(test_every_script_embedded),
+	    cmocka_unit_test(test_patterns_and_header),
+	    cmocka_unit_test(test_params_and_result),
+	    cmocka_unit_test(test_end_to_end_pass),
+	    cmocka_unit_test(test_webhook_errors),
+	    cmocka_unit_test(test_failed_job),
+	    cmocka_unit_test(test_timeout_and_resume),
+	    cmocka_unit_test(test_second_request_refused),
+	    cmocka_unit_test(test_viewer_refused),
 	};
 
 	if (!getenv("TATER_SIM")) {
