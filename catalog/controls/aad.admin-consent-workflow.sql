@@ -9,7 +9,7 @@
 -- iso-27001: A.5.15, A.5.23
 -- soc2: CC6.3
 -- sources: graph.adminConsentRequestPolicy
--- remediation: none
+-- remediation: entra-admin-consent-workflow
 -- description: The admin consent request policy is enabled and names at least one reviewer,
 --   so a user who needs an application can ask for it instead of being refused outright.
 -- rationale: With user consent off, a request path keeps people from working around the

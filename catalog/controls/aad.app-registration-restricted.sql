@@ -9,7 +9,7 @@
 -- iso-27001: A.5.15, A.8.2
 -- soc2: CC6.3
 -- sources: graph.authorizationPolicy
--- remediation: none
+-- remediation: entra-app-registration-restricted
 -- description: The authorization policy does not let ordinary users create application
 --   registrations (defaultUserRolePermissions.allowedToCreateApps is false).
 -- rationale: An application a user registers can be given credentials and consented

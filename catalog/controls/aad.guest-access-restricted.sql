@@ -9,7 +9,7 @@
 -- iso-27001: A.5.15
 -- soc2: CC6.3
 -- sources: graph.authorizationPolicy
--- remediation: none
+-- remediation: entra-guest-access-restricted
 -- description: The authorization policy's guest user role is "limited access"
 --   (10dae51f-b6af-4016-8d66-8c2a99b929b3) or "restricted access"
 --   (2af84b1e-32c8-42b7-82bc-daa82404023b), not the same access as members.

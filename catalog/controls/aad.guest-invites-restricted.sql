@@ -9,7 +9,7 @@
 -- iso-27001: A.5.16, A.5.18
 -- soc2: CC6.2
 -- sources: graph.authorizationPolicy
--- remediation: none
+-- remediation: entra-guest-invites-restricted
 -- description: The authorization policy's allowInvitesFrom is "adminsAndGuestInviters".
 --   "none" (nobody may invite) is stricter and passes too, where ScubaGear, reading the value
 --   literally, would fail it.

@@ -9,7 +9,7 @@
 -- iso-27001: A.5.17
 -- soc2: CC6.1
 -- sources: graph.domains
--- remediation: none
+-- remediation: entra-password-never-expires
 -- description: Every verified, managed (not federated) domain has a password validity period
 --   of 2147483647 days, meaning passwords never expire; a subdomain takes the setting of its
 --   root domain. Federated domains follow their identity provider and are not judged here.

@@ -8,7 +8,7 @@
 -- iso-27001: A.5.17
 -- soc2: CC6.1
 -- sources: graph.userRegistrationDetails
--- remediation: none
+-- remediation: entra-sspr-enabled
 -- description: Every member user is allowed by policy to reset their own password
 --   (isSsprEnabled in the registration report), so SSPR is scoped to all users.
 -- rationale: Users who can reset a forgotten password themselves, after proving who they are

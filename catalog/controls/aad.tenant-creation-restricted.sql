@@ -8,7 +8,7 @@
 -- iso-27001: A.5.15
 -- soc2: CC6.3
 -- sources: graph.authorizationPolicy
--- remediation: none
+-- remediation: entra-tenant-creation-restricted
 -- description: The authorization policy does not let ordinary users create new Entra tenants
 --   (defaultUserRolePermissions.allowedToCreateTenants is false).
 -- rationale: A user who creates a tenant becomes its Global Administrator, outside your

@@ -9,7 +9,7 @@
 -- iso-27001: A.5.15, A.5.23
 -- soc2: CC6.1, CC6.3
 -- sources: graph.authorizationPolicy
--- remediation: none
+-- remediation: entra-user-consent-restricted
 -- description: No permission grant policy for self-consent (ManagePermissionGrantsForSelf.*)
 --   is assigned to the default user role, so only administrators grant applications access to
 --   organisational data. This is the strict reading that both CIS and the SCuBA baseline text
