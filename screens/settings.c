@@ -28,9 +28,11 @@
 #include "tater/ui_table.h"
 #include "tater/vault.h"
 
-enum { F_NAME, F_TENANT, F_CLIENT, F_SECRET, F_CLOUD, F_BASE, F_STALE, NFIELDS };
+/* Authentication comes last so the fields people fill most keep their places. */
+enum { F_NAME, F_TENANT, F_CLIENT, F_SECRET, F_CLOUD, F_BASE, F_STALE, F_AUTH, F_CERT, NFIELDS };
 
 static const char *const clouds[] = {"public", "gcchigh", "dod", "china", "custom", NULL};
+static const char *const auth_kinds[] = {"secret", "certificate", NULL};
 
 static const struct ui_field_def fields[NFIELDS] = {
     [F_NAME] = {"Name", UI_FIELD_TEXT, 1, NULL, NULL, "Contoso production", 64, 0, 0},
@@ -43,6 +45,11 @@ static const struct ui_field_def fields[NFIELDS] = {
     [F_BASE] = {"Base URL", UI_FIELD_TEXT, 1, ui_valid_https_url, NULL,
 		"https://... (http only to 127.0.0.1)", 250, 0, 0},
     [F_STALE] = {"Stale days", UI_FIELD_TEXT, 1, ui_valid_int_range, NULL, "90", 4, 1, 3650},
+    [F_AUTH] = {"Sign in with", UI_FIELD_CHOICE, 0, NULL, auth_kinds, NULL, 0, 0, 0},
+    /* A path, not the PEM: the key never passes through the form; the save job reads the
+     * file (mode 0600 or stricter) and seals its content. Empty on edit keeps the stored one. */
+    [F_CERT] = {"Certificate file", UI_FIELD_TEXT, 0, NULL, NULL,
+		"PEM with its private key, mode 0600", 250, 0, 0},
 };
 
 enum { T_NAME, T_TENANT, T_CLIENT, T_CLOUD, T_SECRET, T_STALE, T_UPDATED, TCOLS };
@@ -67,6 +74,7 @@ struct settings {
 	int64_t *ids; /* tenant id of each rowset row (insertion order) */
 	struct ui_form *form;
 	int64_t editing; /* 0: a new tenant */
+	int editing_has_cert; /* the tenant being edited has a sealed certificate */
 	uint64_t save_job, delete_job;
 	int64_t deleting;
 	/* Settings > Exclusions (the conditional-access gate) and the tenant form's Test. */
@@ -118,6 +126,7 @@ struct save_arg {
 	int is_new;
 	char *secret; /* sodium_malloc'd, or NULL: keep the stored one */
 	size_t secret_len;
+	char cert_path[256]; /* a certificate PEM file to read and seal, or "" */
 	char *pass; /* sodium_malloc'd passphrase, or NULL: use key_file */
 	size_t pass_len;
 	int create_vault;
@@ -169,18 +178,35 @@ static int save_job(struct job *j, struct store *s, void *p, struct tater_err *e
 		return rc;
 	if ((rc = tenant_save(s, &a->t, err)) < 0)
 		goto out;
-	if (a->secret) {
+	if (a->secret || a->cert_path[0]) {
 		job_progress(j, 1, 3, "unlocking the vault");
 		if ((rc = open_vault(s, a, &v, err)) < 0)
 			goto out;
-		job_progress(j, 2, 3, "sealing the secret");
+		job_progress(j, 2, 3, "sealing the credential");
+	}
+	if (a->secret) {
 		rc = vault_put(v, "tenants", a->t.id, "client_secret", a->secret, a->secret_len,
 			       err);
 		if (rc < 0)
 			goto out;
 	}
+	if (a->cert_path[0]) {
+		char *pem = NULL;
+		size_t len = 0;
+
+		/* Same rule as `tater tenant add --certificate`: a 0600 file. */
+		if ((rc = vault_read_file(a->cert_path, &pem, &len, err)) < 0)
+			goto out;
+		rc = vault_put(v, "tenants", a->t.id, "certificate", pem, len, err);
+		vault_free_passphrase(pem, len);
+		if (rc < 0)
+			goto out;
+	}
 	rc = activity_append(s, a->is_new ? "tenant.add" : "tenant.edit", a->t.name, "ok",
-			     a->secret ? "client secret sealed in the vault" : NULL, err);
+			     a->cert_path[0] ? "certificate sealed in the vault"
+			     : a->secret    ? "client secret sealed in the vault"
+					    : NULL,
+			     err);
 	if (rc < 0)
 		goto out;
 	rc = store_commit(s, err);
@@ -284,7 +310,11 @@ static int64_t selected_id(struct settings *st)
 
 static void sync_hidden(struct settings *st)
 {
+	int cert = strcmp(ui_form_get(st->form, F_AUTH), "certificate") == 0;
+
 	ui_form_set_hidden(st->form, F_BASE, strcmp(ui_form_get(st->form, F_CLOUD), "custom") != 0);
+	ui_form_set_hidden(st->form, F_SECRET, cert);
+	ui_form_set_hidden(st->form, F_CERT, !cert);
 }
 
 static void close_form(struct settings *st)
@@ -323,6 +353,8 @@ static void open_form(struct settings *st, int64_t id)
 		ui_form_set(st->form, F_STALE, days);
 	}
 	ui_form_set_stored(st->form, F_SECRET, t.has_secret);
+	ui_form_set(st->form, F_AUTH, t.auth_kind);
+	st->editing_has_cert = t.has_certificate;
 	ui_form_clean(st->form);
 	sync_hidden(st);
 }
@@ -427,8 +459,9 @@ static void pass_done(void *ctx, int result, const char *input)
 
 static int field_index(const char *name)
 {
-	static const char *const names[NFIELDS] = {"name",  "tenant_id", "client_id", "",
-						   "cloud", "base_url",	 "stale_days"};
+	static const char *const names[NFIELDS] = {"name",     "tenant_id",  "client_id",
+						   "",	       "cloud",	     "base_url",
+						   "stale_days", "auth_kind", ""};
 
 	for (int i = 0; name && i < NFIELDS; i++)
 		if (names[i][0] && strcmp(names[i], name) == 0)
@@ -461,6 +494,20 @@ static void save(struct settings *st)
 	if (strcmp(a->t.cloud, "custom") == 0)
 		snprintf(a->t.base_url, sizeof(a->t.base_url), "%s", ui_form_get(st->form, F_BASE));
 	a->t.stale_days = atoi(ui_form_get(st->form, F_STALE));
+	snprintf(a->t.auth_kind, sizeof(a->t.auth_kind), "%s", ui_form_get(st->form, F_AUTH));
+	if (!strcmp(a->t.auth_kind, "certificate")) {
+		const char *path = ui_form_get(st->form, F_CERT);
+
+		while (*path == ' ')
+			path++;
+		if (!*path && !st->editing_has_cert) {
+			ui_form_set_error(st->form, F_CERT, "required: the PEM file to seal");
+			ui_form_set_focus(st->form, F_CERT);
+			free_save_arg(a);
+			return;
+		}
+		snprintf(a->cert_path, sizeof(a->cert_path), "%s", path);
+	}
 	/* The store's own check, so the form and tenant_save agree. */
 	if (tenant_validate(&a->t, &field, &err) < 0) {
 		int fi = field_index(field);
@@ -474,7 +521,8 @@ static void save(struct settings *st)
 		free_save_arg(a);
 		return;
 	}
-	if (ui_form_secret_changed(st->form, F_SECRET)) {
+	if (strcmp(a->t.auth_kind, "certificate") != 0 &&
+	    ui_form_secret_changed(st->form, F_SECRET)) {
 		const char *sec = ui_form_get(st->form, F_SECRET);
 
 		a->secret_len = strlen(sec);
@@ -484,6 +532,8 @@ static void save(struct settings *st)
 			return;
 		}
 		memcpy(a->secret, sec, a->secret_len + 1);
+	}
+	if (a->secret || a->cert_path[0]) {
 		if (key_file_of(st)) {
 			snprintf(a->key_file, sizeof(a->key_file), "%s", key_file_of(st));
 		} else {
@@ -1216,9 +1266,10 @@ static void test_tenant(struct settings *st)
 
 	if (st->test_job)
 		return;
-	if (!st->editing || ui_form_secret_changed(st->form, F_SECRET)) {
+	if (!st->editing || ui_form_secret_changed(st->form, F_SECRET) ||
+	    ui_form_get(st->form, F_CERT)[0]) {
 		snprintf(st->test_msg, sizeof(st->test_msg),
-			 "Save first: Test signs in with the saved client secret");
+			 "Save first: Test signs in with the saved credential");
 		st->test_ok = 0;
 		return;
 	}
@@ -1231,6 +1282,13 @@ static void test_tenant(struct settings *st)
 	 * tried before it is saved. */
 	if (tenant_get_id(st->ctx->store, st->editing, &a->t, &err) < 0) {
 		ui_error(st->ctx->ui, "%s", err.msg);
+		free(a);
+		return;
+	}
+	if (strcmp(a->t.auth_kind, ui_form_get(st->form, F_AUTH)) != 0) {
+		snprintf(st->test_msg, sizeof(st->test_msg),
+			 "Save first: Test signs in with the saved credential");
+		st->test_ok = 0;
 		free(a);
 		return;
 	}

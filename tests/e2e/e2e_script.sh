@@ -152,6 +152,7 @@ dump @secret
 key Tab
 key Tab
 key Tab
+key Tab
 key Enter
 wait-idle
 dump @saved
@@ -170,6 +171,46 @@ for f in "$T"/form.[!s]* "$T"/form.saved "$T"/form.secret; do
 	! grep -q hunter2XYZ "$f" || fail "$(basename "$f"): the secret appeared"
 done
 ! grep -aq hunter2XYZ "$T"/db* || fail "the secret is in the store file in clear"
+
+# ---- a certificate tenant: the PEM is read from a 0600 file and sealed ----
+printf -- '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nPEMKEYMATERIALxyz\n-----END PRIVATE KEY-----\n' > "$T/cert.pem"
+chmod 644 "$T/cert.pem"
+cert_form() { # cert_form NAME: fill the form for a certificate tenant and save
+	cat <<S
+key -
+key a
+keys $1
+key Tab
+keys certco.onmicrosoft.com
+key Tab
+keys 22222222-2222-4222-8222-222222222222
+key Tab
+key Tab
+key Tab
+key Tab
+key Right
+dump @choice
+key Tab
+keys $T/cert.pem
+key Tab
+key Enter
+wait-idle
+dump @saved
+S
+}
+cert_form CertCo | run certloose --key-file "$T/key"
+has "$T/certloose.choice" "certificate"
+has "$T/certloose.choice" "Certificate file"
+hasnt "$T/certloose.choice" "Client secret"
+has "$T/certloose.saved" "mode 0644"
+chmod 600 "$T/cert.pem"
+cert_form CertCo2 | run certok --key-file "$T/key"
+has "$T/certok.saved" "Tenant CertCo2 saved"
+has "$T/certok.saved" "cert"
+! grep -aq PEMKEYMATERIAL "$T"/db* || fail "the private key is in the store file in clear"
+for f in "$T"/certloose.* "$T"/certok.*; do
+	! grep -q PEMKEYMATERIAL "$f" || fail "$(basename "$f"): the key appeared"
+done
 
 # ---- unsaved changes are asked about; the default is to keep editing ----
 run unsaved <<'S'
