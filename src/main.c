@@ -152,15 +152,9 @@ int main(int argc, char **argv)
 	copts.key_file = c.key_file;
 	copts.readonly = c.readonly;
 	copts.no_color = c.no_color;
-#ifdef TATER_HAVE_CONSOLE
 	if (console_run(&copts, &err) < 0) {
 		cli_error(&err);
 		return CLI_ERROR;
 	}
 	return CLI_OK;
-#else
-	(void)copts;
-	cli_errorf("this build has no console yet; try `tater --help`");
-	return CLI_ERROR;
-#endif
 }

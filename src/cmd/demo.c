@@ -205,11 +205,7 @@ int cli_demo(struct cli *c, struct console_opts *copts)
 	copts->no_color = c->no_color;
 	if (!copts->banner)
 		copts->banner = "Demo: a simulated tenant on loopback; everything is removed on exit";
-#ifdef TATER_HAVE_CONSOLE
 	ret = console_run(copts, &err);
-#else
-	ret = tater_errf(&err, TATER_EINVAL, "this build has no console yet");
-#endif
 out:
 	cleanup(&d);
 	if (ret < 0) {
