@@ -52,6 +52,8 @@ static const struct m365_source m365_sources[] = {
 	 "/v1.0/policies/authenticationMethodsPolicy", "Policy.Read.All", HTTP_PAGING_NONE, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.adminConsentRequestPolicy", "adminConsentRequestPolicy",
 	 "/v1.0/policies/adminConsentRequestPolicy", "Policy.Read.All", HTTP_PAGING_NONE, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
+	{"graph.activityBasedTimeoutPolicies", "activityBasedTimeoutPolicy",
+	 "/v1.0/policies/activityBasedTimeoutPolicies", "Policy.Read.All", HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.domains", "domain", "/v1.0/domains", "Domain.Read.All", HTTP_PAGING_ODATA, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},
 	{"graph.sharepointSettings", "sharepointSettings", "/v1.0/admin/sharepoint/settings",
 	 "SharePointTenantSettings.Read.All", HTTP_PAGING_NONE, 0, ENDPOINTS_GRAPH, NULL, NULL, NULL, NULL, NULL},

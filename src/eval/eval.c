@@ -39,6 +39,7 @@ static const struct {
     {"auth_methods_policy", "graph.authenticationMethodsPolicy"},
     {"admin_consent_policy", "graph.adminConsentRequestPolicy"},
     {"domains", "graph.domains"},
+    {"activity_timeout_policies", "graph.activityBasedTimeoutPolicies"},
     /* Exchange Online / Security & Compliance cmdlets (one view per cmdlet, named after its
      * source), SharePoint, Fabric and DNS: see doc/controls.md */
     {"exo_organizationconfig", "exo.OrganizationConfig"},

@@ -12,7 +12,8 @@
 
 #include "sim.h"
 
-enum base_kind { B_NONE, B_AUTHZ, B_CONSENT, B_SPO, B_EXO };
+/* B_TIMEOUT: the activity-based timeout policies, edited by idle_timeout_fn. */
+enum base_kind { B_NONE, B_AUTHZ, B_CONSENT, B_SPO, B_EXO, B_TIMEOUT };
 
 struct change {
 	const char *key;   /* estate key */
@@ -29,6 +30,9 @@ struct effect {
 };
 
 #define AUTHZ "/v1.0/policies/authorizationPolicy"
+#define ABT "/v1.0/policies/activityBasedTimeoutPolicies"
+
+static int idle_timeout_fn(json_t *v, void *ctx);
 #define SPO "/v1.0/admin/sharepoint/settings"
 
 static const struct effect effects[] = {
@@ -53,6 +57,9 @@ static const struct effect effects[] = {
        "graph:policies/adminConsentRequestPolicy.isEnabled"},
       {"/v1.0/policies/adminConsentRequestPolicy", B_CONSENT, "requestDurationInDays", "30",
        "graph:policies/adminConsentRequestPolicy.requestDurationInDays"}}},
+    {"entra-idle-session-timeout", "7.2",
+     {{ABT, B_TIMEOUT, NULL, "\"03:00:00\"",
+       "graph:policies/activityBasedTimeoutPolicies.WebSessionIdleTimeout"}}},
     {"spo-external-sharing-limited", "7.2",
      {{SPO, B_SPO, "sharingCapability", "\"existingExternalUserSharingOnly\"",
        "graph:admin/sharepoint/settings.sharingCapability"}}},
@@ -91,6 +98,7 @@ static json_t *base_value(struct sim *s, const struct change *c)
 	case B_CONSENT: return sim_admin_consent_policy(s);
 	case B_SPO: return sim_sharepoint_settings(s);
 	case B_EXO: return sim_exo_default(s, c->key + 4);
+	case B_TIMEOUT: return json_array(); /* none by default */
 	default: return NULL;
 	}
 }
@@ -148,6 +156,102 @@ static int patch_fn(json_t *v, void *ctx)
 	return pc->changed ? 0 : 1;
 }
 
+/* Seconds of a "[d.]hh:mm:ss[.f]" duration, or -1 when it is not one. */
+static double duration_secs(const char *t)
+{
+	unsigned long d = 0, h = 0, m = 0;
+	double sec = 0;
+	const char *colon = t ? strchr(t, ':') : NULL, *dot = t ? strchr(t, '.') : NULL;
+	int n;
+
+	if (!colon)
+		return -1;
+	if (dot && dot < colon) {
+		if (sscanf(t, "%lu.%lu:%lu:%lf%n", &d, &h, &m, &sec, &n) != 4 || t[n])
+			return -1;
+	} else if (sscanf(t, "%lu:%lu:%lf%n", &h, &m, &sec, &n) != 3 || t[n]) {
+		return -1;
+	}
+	if (m > 59 || sec < 0 || sec >= 60)
+		return -1;
+	return (double)d * 86400 + (double)h * 3600 + (double)m * 60 + sec;
+}
+
+/* The "default" WebSessionIdleTimeout of a policy's definition strings (new reference to a
+ * string), or NULL. */
+static json_t *default_timeout(const json_t *policy)
+{
+	size_t i, k;
+	json_t *d, *ap;
+
+	json_array_foreach(json_object_get(policy, "definition"), i, d) {
+		json_t *def = json_loads(json_string_value(d) ? json_string_value(d) : "", 0, NULL);
+		json_t *apps = json_object_get(json_object_get(def, "ActivityBasedTimeoutPolicy"),
+					       "ApplicationPolicies");
+
+		json_array_foreach(apps, k, ap) {
+			const char *app = json_string_value(json_object_get(ap, "ApplicationId"));
+			json_t *t = json_object_get(ap, "WebSessionIdleTimeout");
+
+			if (app && !strcasecmp(app, "default") && json_is_string(t)) {
+				json_incref(t);
+				json_decref(def);
+				return t;
+			}
+		}
+		json_decref(def);
+	}
+	return NULL;
+}
+
+/* entra-idle-session-timeout: like the script, create the organisation default policy when
+ * there is none, else make the organisation default (or the first) policy the default one
+ * with the wanted timeout, unless it already has that or shorter. */
+static int idle_timeout_fn(json_t *v, void *ctx)
+{
+	struct patch_ctx *pc = ctx;
+	json_t *list = json_is_array(v) ? v : json_object_get(v, "value"), *p, *pol = NULL, *cur;
+	const char *want = json_string_value(pc->value);
+	char def[256];
+	size_t i;
+	double have;
+
+	if (!json_is_array(list))
+		return 1;
+	snprintf(def, sizeof(def),
+		 "{\"ActivityBasedTimeoutPolicy\":{\"Version\":1,\"ApplicationPolicies\":"
+		 "[{\"ApplicationId\":\"default\",\"WebSessionIdleTimeout\":\"%s\"}]}}",
+		 want);
+	json_array_foreach(list, i, p) {
+		if (!pol && json_is_true(json_object_get(p, "isOrganizationDefault")))
+			pol = p;
+	}
+	if (!pol)
+		pol = json_array_get(list, 0);
+	if (!pol) {
+		json_array_append_new(
+		    list, json_pack("{s:s,s:n,s:s,s:b,s:[s]}", "id",
+				    "9f4e2c61-7b3a-4d85-a0c9-2e6b1f8d5a70", "deletedDateTime",
+				    "displayName", "DefaultTimeoutPolicy", "isOrganizationDefault", 1,
+				    "definition", def));
+		pc->before = json_null();
+		pc->changed = 1;
+		return 0;
+	}
+	cur = default_timeout(pol);
+	have = cur ? duration_secs(json_string_value(cur)) : -1;
+	if (json_is_true(json_object_get(pol, "isOrganizationDefault")) && have >= 0 &&
+	    have <= duration_secs(want)) {
+		json_decref(cur);
+		return 1;
+	}
+	json_object_set_new(pol, "definition", json_pack("[s]", def));
+	json_object_set_new(pol, "isOrganizationDefault", json_true());
+	pc->before = cur ? cur : json_null();
+	pc->changed = 1;
+	return 0;
+}
+
 json_t *sim_effect_apply(struct sim *s, const char *script_id, const json_t *params,
 			 const char **runtime, int *known)
 {
@@ -167,8 +271,10 @@ json_t *sim_effect_apply(struct sim *s, const char *script_id, const json_t *par
 			const struct change *c = &e->ch[k];
 			struct patch_ctx pc = {c->prop, json_loads(c->value, JSON_DECODE_ANY, NULL),
 					       NULL, 0};
+			int (*fn)(json_t *, void *) =
+			    c->base == B_TIMEOUT ? idle_timeout_fn : patch_fn;
 
-			if (sim_estate_patch(s, c->key, base_value(s, c), patch_fn, &pc) == 0 &&
+			if (sim_estate_patch(s, c->key, base_value(s, c), fn, &pc) == 0 &&
 			    pc.changed)
 				json_array_append_new(
 				    changes, json_pack("{s:s,s:O,s:O}", "setting", c->setting,

@@ -51,6 +51,8 @@ const struct sim_route sim_routes[] = {
      sim_h_graph_single, "authenticationMethodsPolicy"},
     {"GET", G "/policies/adminConsentRequestPolicy", SIM_AUTH_GRAPH, SIM_T_IDENTITY, 1,
      sim_h_graph_single, "adminConsentRequestPolicy"},
+    {"GET", G "/policies/activityBasedTimeoutPolicies", SIM_AUTH_GRAPH, SIM_T_IDENTITY, 1,
+     sim_h_estate_only, NULL},
     {"GET", G "/domains", SIM_AUTH_GRAPH, SIM_T_IDENTITY, 1, sim_h_graph_coll, "domains"},
     {"GET", G "/admin/sharepoint/settings", SIM_AUTH_GRAPH, SIM_T_NONE, 0, sim_h_graph_single,
      "sharepointSettings"},

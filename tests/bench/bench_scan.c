@@ -178,6 +178,7 @@ static const char *const paths[] = {
 	"/v1.0/policies/authenticationMethodsPolicy",
 	"/v1.0/policies/adminConsentRequestPolicy",
 	"/v1.0/domains",
+	"/v1.0/policies/activityBasedTimeoutPolicies",
 };
 #define NPATHS (sizeof(paths) / sizeof(paths[0]))
 
@@ -187,6 +188,7 @@ static void *walk_thread(void *arg)
 	char **ids = NULL;
 	size_t nids = 0;
 
+	/* paths[5] is /v1.0/directoryRoles: its members are read after it, as the scan does. */
 	walk(paths[i], i == 5 ? &ids : NULL, &nids);
 	for (size_t k = 0; k < nids; k++) {
 		char p[128];

@@ -144,7 +144,8 @@ static json_t *load_scenarios(const char *id)
 }
 
 /* Each built-in control, each scenario of its data file: objects in, the expected status out.
- * At least one pass and one fail per control. */
+ * At least one pass and one fail per control, except a control whose data cannot be read at
+ * all: its file says "unknown_only": true with a reason, and every case expects unknown. */
 static void test_builtin_scenarios(void **state)
 {
 	struct fx *f = *state;
@@ -153,10 +154,14 @@ static void test_builtin_scenarios(void **state)
 	for (size_t i = 0; i < catalog_count(f->cat); i++) {
 		const struct control *c = catalog_at(f->cat, i);
 		json_t *doc = load_scenarios(c->id), *cases = json_object_get(doc, "cases"), *cs;
-		int passes = 0, fails = 0;
+		int passes = 0, fails = 0, unknowns = 0;
+		int unknown_only = json_is_true(json_object_get(doc, "unknown_only"));
+		const char *why = json_string_value(json_object_get(doc, "reason"));
 		size_t k;
 
 		assert_string_equal(json_string_value(json_object_get(doc, "control")), c->id);
+		if (unknown_only && (!why || !*why))
+			fail_msg("%s: \"unknown_only\" needs a \"reason\"", c->id);
 		json_array_foreach(cases, k, cs)
 		{
 			const char *name = json_string_value(json_object_get(cs, "name"));
@@ -197,6 +202,7 @@ static void test_builtin_scenarios(void **state)
 					 want_reason ? want_reason : "", r->status, r->reason);
 			passes += strcmp(expect, "pass") == 0;
 			fails += strcmp(expect, "fail") == 0;
+			unknowns += strcmp(expect, "unknown") == 0;
 			/* No built-in check may break on any scenario. */
 			for (size_t j = 0; j < res.n; j++)
 				if (tu_contains(res.v[j].reason, "check failed"))
@@ -205,7 +211,9 @@ static void test_builtin_scenarios(void **state)
 						 res.v[j].reason);
 			eval_results_free(&res);
 		}
-		if (!passes || !fails)
+		if (unknown_only && (passes || fails || !unknowns))
+			fail_msg("%s is unknown_only: its cases must all expect unknown", c->id);
+		if (!unknown_only && (!passes || !fails))
 			fail_msg("%s needs at least one pass and one fail scenario", c->id);
 		json_decref(doc);
 	}

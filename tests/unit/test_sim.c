@@ -849,6 +849,59 @@ static void test_webhook_jobs(void **state)
 	assert_int_equal(simproc_stop(sp), 0);
 }
 
+/* entra-idle-session-timeout: the estate has no timeout policy; a completed job creates the
+ * organisation default one, and a second run finds nothing to change. */
+static void test_idle_timeout_effect(void **state)
+{
+	const char *args[] = {"--job-running-s", "0.2", NULL};
+	struct simproc *sp = simproc_start(args);
+	char *a = bearer(sp, ARM_SCOPE), *g = bearer(sp, GRAPH_SCOPE), *job, *st, *url;
+	const char *path = "/v1.0/policies/activityBasedTimeoutPolicies", *def;
+	struct resp r;
+	json_t *j, *pol;
+	int running = 0;
+
+	(void)state;
+	r = get(sp, g, path);
+	assert_int_equal(r.status, 200);
+	j = json_loads(r.body, 0, NULL);
+	assert_int_equal(json_array_size(json_object_get(j, "value")), 0);
+	json_decref(j);
+	resp_free(&r);
+	for (int run = 0; run < 2; run++) {
+		job = start_job(sp,
+				"{\"request_id\":\"r-idle\",\"tenant_id\":\"t\",\"script_id\":"
+				"\"entra-idle-session-timeout\",\"parameters\":{}}",
+				202);
+		st = wait_terminal(sp, a, job, &running);
+		assert_string_equal(st, "Completed");
+		free(st);
+		url = fmt("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Automation/"
+			  "automationAccounts/" SIMPROC_AUTOMATION_ACCOUNT
+			  "/jobs/%s/output?api-version=2023-11-01",
+			  job);
+		r = get(sp, a, url);
+		assert_int_equal(r.status, 200);
+		assert_int_equal(tu_contains(r.body, "\"after\":\"03:00:00\""), run == 0);
+		resp_free(&r);
+		free(url);
+		free(job);
+	}
+	r = get(sp, g, path);
+	assert_int_equal(r.status, 200);
+	j = json_loads(r.body, 0, NULL);
+	assert_int_equal(json_array_size(json_object_get(j, "value")), 1);
+	pol = json_array_get(json_object_get(j, "value"), 0);
+	assert_true(json_is_true(json_object_get(pol, "isOrganizationDefault")));
+	def = json_string_value(json_array_get(json_object_get(pol, "definition"), 0));
+	assert_true(tu_contains(def, "\"WebSessionIdleTimeout\":\"03:00:00\""));
+	json_decref(j);
+	resp_free(&r);
+	free(a);
+	free(g);
+	assert_int_equal(simproc_stop(sp), 0);
+}
+
 static void test_webhook_disabled(void **state)
 {
 	const char *args[] = {"--webhook-disabled", NULL};
@@ -1092,6 +1145,7 @@ int main(void)
 	    cmocka_unit_test(test_throttle),
 	    cmocka_unit_test(test_webhook_jobs),
 	    cmocka_unit_test(test_webhook_disabled),
+	    cmocka_unit_test(test_idle_timeout_effect),
 	    cmocka_unit_test(test_faults_at_request),
 	    cmocka_unit_test(test_same_flags_same_bytes),
 	    cmocka_unit_test(test_100k_user_walk),

@@ -35,8 +35,9 @@ foreach ($d in @($policy.definition)) {
     }
 }
 $ts = [TimeSpan]::Zero
-if (-not $current -or -not [TimeSpan]::TryParse($current, [ref]$ts) -or $ts -gt $want) {
-    $body = @{ definition = @($definition) } | ConvertTo-Json -Depth 5 -Compress
+if (-not $policy.isOrganizationDefault -or -not $current -or -not [TimeSpan]::TryParse($current, [ref]$ts) -or $ts -gt $want) {
+    # Only the organisation default policy applies, so the one we set must be it.
+    $body = @{ definition = @($definition); isOrganizationDefault = $true } | ConvertTo-Json -Depth 5 -Compress
     Invoke-MgGraphRequest -Method PATCH -Uri "/v1.0/policies/activityBasedTimeoutPolicies/$($policy.id)" -Body $body -ContentType 'application/json' | Out-Null
     [pscustomobject]@{ setting = "graph:policies/activityBasedTimeoutPolicies[$($policy.id)].WebSessionIdleTimeout"; before = $current; after = $want.ToString('hh\:mm\:ss') }
 }
