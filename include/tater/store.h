@@ -56,6 +56,18 @@ int store_in_txn(const struct store *s);
 /* Run SQL with no result rows (setup, tests). */
 int store_exec(struct store *s, const char *sql, struct tater_err *err);
 
+/* Statement helpers for the typed queries of every module (src/store and the areas that keep
+ * their own tables: ir, itdr, eval, remediate). */
+struct sqlite3_stmt;
+/* Prepare sql on the store's connection; on failure *st is NULL and err says what failed. */
+int store_prepare(struct store *s, struct sqlite3_stmt **st, const char *sql,
+		  struct tater_err *err);
+/* Step a statement that returns no rows, then finalise it (what names it in a failure). */
+int store_step_done(struct store *s, struct sqlite3_stmt *st, const char *what,
+		    struct tater_err *err);
+/* Bind text, or NULL when v is NULL or empty. */
+void store_bind_opt(struct sqlite3_stmt *st, int i, const char *v);
+
 /* Fill err from the connection's last SQLite error, prefixed by what. */
 int store_sqlerr(struct store *s, const char *what, struct tater_err *err);
 

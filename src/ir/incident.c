@@ -14,33 +14,6 @@
 #include "tater/roles.h"
 #include "tater/store.h"
 
-static int prep(struct store *s, sqlite3_stmt **st, const char *sql, struct tater_err *err)
-{
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return store_sqlerr(s, "incidents", err);
-	}
-	return 0;
-}
-
-static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct tater_err *err)
-{
-	int ret = 0;
-
-	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = store_sqlerr(s, what, err);
-	sqlite3_finalize(st);
-	return ret;
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* ---- times ---- */
 
 static time_t parse_time(const char *t)
@@ -104,7 +77,7 @@ static int incident_open(struct store *s, int64_t id, struct tater_err *err)
 	sqlite3_stmt *st;
 	int ret, rc;
 
-	if ((ret = prep(s, &st, "SELECT status FROM incidents WHERE id = ?", err)) < 0)
+	if ((ret = store_prepare(s, &st, "SELECT status FROM incidents WHERE id = ?", err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -127,7 +100,7 @@ static int step_where(struct store *s, int64_t incident_id, int64_t step_id, int
 	sqlite3_stmt *st;
 	int ret;
 
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"SELECT phase, seq FROM incident_steps WHERE id = ? AND incident_id = ?",
 			err)) < 0)
 		return ret;
@@ -154,7 +127,7 @@ static int record(struct store *s, int64_t incident_id, int64_t step_id, const c
 
 	store_now(now);
 	if ((ret =
-		 prep(s, &st,
+		 store_prepare(s, &st,
 		      "INSERT INTO incident_events (incident_id, step_id, at, actor, kind, detail)"
 		      " VALUES (?, ?, ?, ?, ?, ?)",
 		      err)) < 0)
@@ -167,8 +140,8 @@ static int record(struct store *s, int64_t incident_id, int64_t step_id, const c
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, store_actor(s), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, kind, -1, SQLITE_STATIC);
-	bind_opt(st, 6, detail);
-	if ((ret = step_done(s, st, "recording the change", err)) < 0)
+	store_bind_opt(st, 6, detail);
+	if ((ret = store_step_done(s, st, "recording the change", err)) < 0)
 		return ret;
 	snprintf(target, sizeof(target), "incident:%lld", (long long)incident_id);
 	if (where && asprintf(&adetail, "%s: %s", where, detail ? detail : "") < 0)
@@ -262,7 +235,7 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 	if (a->alert_id > 0) {
 		int found;
 
-		if ((ret = prep(s, &st, "SELECT 1 FROM alerts WHERE id = ?", err)) < 0)
+		if ((ret = store_prepare(s, &st, "SELECT 1 FROM alerts WHERE id = ?", err)) < 0)
 			goto fail;
 		sqlite3_bind_int64(st, 1, a->alert_id);
 		found = sqlite3_step(st) == SQLITE_ROW;
@@ -276,7 +249,7 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 	}
 	store_now(now);
 	if ((ret =
-		 prep(s, &st,
+		 store_prepare(s, &st,
 		      "INSERT INTO incidents (title, severity, playbook_id, revision_id, alert_id,"
 		      " link_user, link_host, opened_by, opened_at) VALUES (?,?,?,?,?,?,?,?,?)",
 		      err)) < 0)
@@ -289,18 +262,18 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 		sqlite3_bind_int64(st, 5, a->alert_id);
 	else
 		sqlite3_bind_null(st, 5);
-	bind_opt(st, 6, a->user);
-	bind_opt(st, 7, a->host);
+	store_bind_opt(st, 6, a->user);
+	store_bind_opt(st, 7, a->host);
 	sqlite3_bind_text(st, 8, store_actor(s), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
-	ret = step_done(s, st, "opening the incident", err);
+	ret = store_step_done(s, st, "opening the incident", err);
 	st = NULL;
 	if (ret < 0)
 		goto fail;
 	*id = sqlite3_last_insert_rowid(store_db(s));
 
 	for (int ph = 0; ph < IR_PHASES; ph++) {
-		if ((ret = prep(s, &st,
+		if ((ret = store_prepare(s, &st,
 				"INSERT INTO incident_phases (incident_id, phase, started_at)"
 				" VALUES (?, ?, ?)",
 				err)) < 0)
@@ -308,8 +281,8 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 		sqlite3_bind_int64(st, 1, *id);
 		sqlite3_bind_int(st, 2, ph);
 		/* Detection & Analysis starts with the incident. */
-		bind_opt(st, 3, ph == IR_PHASE_DETECTION ? now : NULL);
-		if ((ret = step_done(s, st, "opening the incident", err)) < 0) {
+		store_bind_opt(st, 3, ph == IR_PHASE_DETECTION ? now : NULL);
+		if ((ret = store_step_done(s, st, "opening the incident", err)) < 0) {
 			st = NULL;
 			goto fail;
 		}
@@ -317,7 +290,7 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 			char *d = frozen_detail(&body.phase[ph].steps[i]);
 
 			if ((ret =
-				 prep(s, &st,
+				 store_prepare(s, &st,
 				      "INSERT INTO incident_steps (incident_id, phase, seq, title,"
 				      " detail) VALUES (?, ?, ?, ?, ?)",
 				      err)) < 0) {
@@ -328,8 +301,8 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 			sqlite3_bind_int(st, 2, ph);
 			sqlite3_bind_int(st, 3, (int)i + 1);
 			sqlite3_bind_text(st, 4, body.phase[ph].steps[i].title, -1, SQLITE_STATIC);
-			bind_opt(st, 5, d);
-			ret = step_done(s, st, "copying the playbook's steps", err);
+			store_bind_opt(st, 5, d);
+			ret = store_step_done(s, st, "copying the playbook's steps", err);
 			st = NULL;
 			free(d);
 			if (ret < 0)
@@ -337,14 +310,14 @@ int ir_incident_activate(struct store *s, const struct ir_activation *a, int64_t
 		}
 	}
 	if (a->alert_id > 0) {
-		if ((ret = prep(s, &st,
+		if ((ret = store_prepare(s, &st,
 				"UPDATE alerts SET incident_id = ?, updated_at = ? WHERE id = ?",
 				err)) < 0)
 			goto fail;
 		sqlite3_bind_int64(st, 1, *id);
 		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, a->alert_id);
-		ret = step_done(s, st, "linking the alert", err);
+		ret = store_step_done(s, st, "linking the alert", err);
 		st = NULL;
 		if (ret < 0)
 			goto fail;
@@ -438,7 +411,7 @@ int ir_incidents_list(struct store *s, enum ir_which which, struct ir_incident *
 	*out = NULL;
 	*n = 0;
 	if ((ret =
-		 prep(s, &st,
+		 store_prepare(s, &st,
 		      which == IR_OPEN ? INCIDENT_COLS " WHERE i.status = 'open' ORDER BY i.id DESC"
 		      : which == IR_CLOSED ? INCIDENT_COLS
 			  " WHERE i.status = 'closed' ORDER BY i.id DESC"
@@ -478,7 +451,7 @@ int ir_incident_get(struct store *s, int64_t id, struct ir_incident *out, struct
 	int ret, rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = prep(s, &st, INCIDENT_COLS " WHERE i.id = ?", err)) < 0)
+	if ((ret = store_prepare(s, &st, INCIDENT_COLS " WHERE i.id = ?", err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
@@ -514,7 +487,7 @@ int ir_incident_steps(struct store *s, int64_t id, struct ir_istep **out, size_t
 
 	*out = NULL;
 	*n = 0;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"SELECT id, phase, seq, title, detail, status, assignee, reason, findings,"
 			" decisions, updated_by, updated_at FROM incident_steps"
 			" WHERE incident_id = ? ORDER BY phase, seq",
@@ -591,7 +564,7 @@ int ir_incident_phases(struct store *s, int64_t id, struct ir_iphase out[IR_PHAS
 	for (int i = 0; i < IR_PHASES; i++)
 		out[i].phase = i;
 	if ((ret =
-		 prep(s, &st,
+		 store_prepare(s, &st,
 		      "SELECT ph.phase, ph.assignee, ph.findings, ph.decisions, ph.started_at,"
 		      " ph.completed_at,"
 		      " (SELECT count(*) FROM incident_steps s WHERE s.incident_id = ph.incident_id"
@@ -666,7 +639,7 @@ int ir_step_find(struct store *s, int64_t incident_id, int phase, int seq, int64
 	sqlite3_stmt *st;
 	int ret;
 
-	if ((ret = prep(
+	if ((ret = store_prepare(
 		 s, &st,
 		 "SELECT id FROM incident_steps WHERE incident_id = ? AND phase = ? AND seq = ?",
 		 err)) < 0)
@@ -694,7 +667,7 @@ static int update_phase(struct store *s, int64_t incident_id, int phase, const c
 	sqlite3_stmt *st;
 	int ret;
 
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"UPDATE incident_phases SET started_at = coalesce(started_at, ?1),"
 			" completed_at = CASE WHEN (SELECT count(*) FROM incident_steps"
 			"   WHERE incident_id = ?2 AND phase = ?3"
@@ -706,9 +679,9 @@ static int update_phase(struct store *s, int64_t incident_id, int phase, const c
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, incident_id);
 	sqlite3_bind_int(st, 3, phase);
-	if ((ret = step_done(s, st, "updating the phase", err)) < 0)
+	if ((ret = store_step_done(s, st, "updating the phase", err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"UPDATE incidents SET"
 			" contained_at = (SELECT completed_at FROM incident_phases"
 			"   WHERE incident_id = ?1 AND phase = 1),"
@@ -717,7 +690,7 @@ static int update_phase(struct store *s, int64_t incident_id, int phase, const c
 			err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, incident_id);
-	return step_done(s, st, "updating the incident", err);
+	return store_step_done(s, st, "updating the incident", err);
 }
 
 /* Append text as a new line of a notes column. */
@@ -738,7 +711,7 @@ static int append_note(struct store *s, const char *table, const char *col, int6
 			 "UPDATE incident_phases SET %s = CASE WHEN %s IS NULL OR %s = '' THEN ?1"
 			 " ELSE %s || char(10) || ?1 END WHERE phase = ?2 AND incident_id = ?3",
 			 col, col, col, col);
-	if ((ret = prep(s, &st, sql, err)) < 0)
+	if ((ret = store_prepare(s, &st, sql, err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
 	if (!strcmp(table, "incident_steps"))
@@ -746,7 +719,7 @@ static int append_note(struct store *s, const char *table, const char *col, int6
 	else
 		sqlite3_bind_int(st, 2, phase);
 	sqlite3_bind_int64(st, 3, incident_id);
-	return step_done(s, st, "saving the note", err);
+	return store_step_done(s, st, "saving the note", err);
 }
 
 static const char *norm_status(const char *st)
@@ -787,7 +760,7 @@ int ir_step_set_status(struct store *s, int64_t incident_id, int64_t step_id, co
 	    (ret = step_where(s, incident_id, step_id, &phase, &seq, err)) < 0)
 		goto fail;
 	store_now(now);
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"UPDATE incident_steps SET status = ?, reason = ?, updated_by = ?,"
 			" updated_at = ? WHERE id = ?",
 			err)) < 0)
@@ -800,7 +773,7 @@ int ir_step_set_status(struct store *s, int64_t incident_id, int64_t step_id, co
 	sqlite3_bind_text(st, 3, store_actor(s), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, step_id);
-	if ((ret = step_done(s, st, "saving the step", err)) < 0 ||
+	if ((ret = store_step_done(s, st, "saving the step", err)) < 0 ||
 	    (ret = update_phase(s, incident_id, phase, now, err)) < 0)
 		goto fail;
 	snprintf(where, sizeof(where), "step %d.%d", phase + 1, seq);
@@ -847,12 +820,12 @@ int ir_step_assign(struct store *s, int64_t incident_id, int64_t step_id, const 
 		return ret;
 	if ((ret = incident_open(s, incident_id, err)) < 0 ||
 	    (ret = step_where(s, incident_id, step_id, &phase, &seq, err)) < 0 ||
-	    (ret = prep(s, &st, "UPDATE incident_steps SET assignee = ? WHERE id = ?", err)) < 0)
+	    (ret = store_prepare(s, &st, "UPDATE incident_steps SET assignee = ? WHERE id = ?", err)) < 0)
 		goto fail;
-	bind_opt(st, 1, user);
+	store_bind_opt(st, 1, user);
 	sqlite3_bind_int64(st, 2, step_id);
 	snprintf(where, sizeof(where), "step %d.%d", phase + 1, seq);
-	if ((ret = step_done(s, st, "assigning", err)) < 0 ||
+	if ((ret = store_step_done(s, st, "assigning", err)) < 0 ||
 	    (ret = record(s, incident_id, step_id, "assign", user && *user ? user : "(nobody)",
 			  "incident.assign", where, err)) < 0)
 		goto fail;
@@ -891,14 +864,14 @@ int ir_phase_assign(struct store *s, int64_t incident_id, int phase, const char 
 		return ret;
 	if ((ret = incident_open(s, incident_id, err)) < 0 ||
 	    (ret =
-		 prep(s, &st,
+		 store_prepare(s, &st,
 		      "UPDATE incident_phases SET assignee = ? WHERE incident_id = ? AND phase = ?",
 		      err)) < 0)
 		goto fail;
-	bind_opt(st, 1, user);
+	store_bind_opt(st, 1, user);
 	sqlite3_bind_int64(st, 2, incident_id);
 	sqlite3_bind_int(st, 3, phase);
-	if ((ret = step_done(s, st, "assigning", err)) < 0 ||
+	if ((ret = store_step_done(s, st, "assigning", err)) < 0 ||
 	    (ret = record_phase(s, incident_id, phase, "phase_assign",
 				user && *user ? user : "(nobody)", "incident.assign", err)) < 0)
 		goto fail;
@@ -1004,7 +977,7 @@ int ir_incident_close(struct store *s, int64_t incident_id, const char *lessons,
 		goto fail;
 	ir_incident_clear(&inc);
 	store_now(now);
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"UPDATE incidents SET status = 'closed', closed_at = ?, lessons = ?"
 			" WHERE id = ?",
 			err)) < 0)
@@ -1014,7 +987,7 @@ int ir_incident_close(struct store *s, int64_t incident_id, const char *lessons,
 	sqlite3_bind_int64(st, 3, incident_id);
 	snprintf(detail, sizeof(detail), "%d of %d steps finished", inc.steps_finished,
 		 inc.steps_total);
-	if ((ret = step_done(s, st, "closing the incident", err)) < 0 ||
+	if ((ret = store_step_done(s, st, "closing the incident", err)) < 0 ||
 	    (ret = record(s, incident_id, 0, "close", detail, "incident.close", NULL, err)) < 0)
 		goto fail;
 	return store_commit(s, err);
@@ -1040,7 +1013,7 @@ int ir_incident_events(struct store *s, int64_t id, struct ir_event **out, size_
 
 	*out = NULL;
 	*n = 0;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"SELECT e.id, e.at, e.actor, e.kind, e.detail, st.phase, st.seq, st.title"
 			" FROM incident_events e LEFT JOIN incident_steps st ON st.id = e.step_id"
 			" WHERE e.incident_id = ? ORDER BY e.id",

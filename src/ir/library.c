@@ -31,34 +31,6 @@ char *ir_col_dup(sqlite3_stmt *st, int col)
 	return v ? strdup(v) : NULL;
 }
 
-static int prep(struct store *s, sqlite3_stmt **st, const char *sql, struct tater_err *err)
-{
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return store_sqlerr(s, "playbooks", err);
-	}
-	return 0;
-}
-
-/* Run a prepared statement with no rows to read; finalises it. */
-static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct tater_err *err)
-{
-	int ret = 0;
-
-	if (sqlite3_step(st) != SQLITE_DONE)
-		ret = store_sqlerr(s, what, err);
-	sqlite3_finalize(st);
-	return ret;
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 static int is_readonly(struct store *s)
 {
 	return sqlite3_db_readonly(store_db(s), "main") == 1;
@@ -82,7 +54,7 @@ static int link_alert_types(struct store *s, int64_t pb, const struct ir_file *f
 		sqlite3_stmt *st;
 		int ret;
 
-		if ((ret = prep(s, &st,
+		if ((ret = store_prepare(s, &st,
 				replace ? "INSERT OR REPLACE INTO alert_type_playbooks"
 					  " (detection_type, playbook_id) VALUES (?, ?)"
 					: "INSERT OR IGNORE INTO alert_type_playbooks"
@@ -91,7 +63,7 @@ static int link_alert_types(struct store *s, int64_t pb, const struct ir_file *f
 			return ret;
 		sqlite3_bind_text(st, 1, f->alert_types[i], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, pb);
-		if ((ret = step_done(s, st, "linking alert types", err)) < 0)
+		if ((ret = store_step_done(s, st, "linking alert types", err)) < 0)
 			return ret;
 	}
 	return 0;
@@ -105,7 +77,7 @@ static int insert_playbook(struct store *s, const struct ir_file *f, int builtin
 	int ret;
 
 	store_now(now);
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"INSERT INTO playbooks (slug, name, incident_type, owner, review_due,"
 			" builtin, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			err)) < 0)
@@ -113,8 +85,8 @@ static int insert_playbook(struct store *s, const struct ir_file *f, int builtin
 	sqlite3_bind_text(st, 1, f->slug, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, f->incident_type, -1, SQLITE_STATIC);
-	bind_opt(st, 4, f->owner);
-	bind_opt(st, 5, f->review_due);
+	store_bind_opt(st, 4, f->owner);
+	store_bind_opt(st, 5, f->review_due);
 	sqlite3_bind_int(st, 6, builtin);
 	sqlite3_bind_text(st, 7, creator, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
@@ -143,7 +115,7 @@ static int insert_revision(struct store *s, int64_t pb, int revno, const struct 
 	if (!body)
 		return tater_errf(err, TATER_ENOMEM, "out of memory");
 	store_now(now);
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"INSERT INTO playbook_revisions (playbook_id, revno, body, summary, author,"
 			" created_at, status, reviewed_by, reviewed_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -158,9 +130,9 @@ static int insert_revision(struct store *s, int64_t pb, int revno, const struct 
 	sqlite3_bind_text(st, 5, author, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, approved_by ? "approved" : "draft", -1, SQLITE_STATIC);
-	bind_opt(st, 8, approved_by);
-	bind_opt(st, 9, approved_by ? now : NULL);
-	ret = step_done(s, st, "saving the revision", err);
+	store_bind_opt(st, 8, approved_by);
+	store_bind_opt(st, 9, approved_by ? now : NULL);
+	ret = store_step_done(s, st, "saving the revision", err);
 	free(body);
 	return ret;
 }
@@ -175,7 +147,7 @@ int ir_library_ensure(struct store *s, int *added, struct tater_err *err)
 
 	if (added)
 		*added = 0;
-	if ((ret = prep(s, &st, "SELECT count(*) FROM playbooks WHERE builtin = 1", err)) < 0)
+	if ((ret = store_prepare(s, &st, "SELECT count(*) FROM playbooks WHERE builtin = 1", err)) < 0)
 		return ret;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		have = sqlite3_column_int64(st, 0);
@@ -194,7 +166,7 @@ int ir_library_ensure(struct store *s, int *added, struct tater_err *err)
 			tater_err_prefix(err, "pre-built playbook %s", files[i].name);
 			goto fail;
 		}
-		if ((ret = prep(s, &st, "SELECT 1 FROM playbooks WHERE slug = ?", err)) < 0) {
+		if ((ret = store_prepare(s, &st, "SELECT 1 FROM playbooks WHERE slug = ?", err)) < 0) {
 			ir_file_free(&f);
 			goto fail;
 		}
@@ -270,7 +242,7 @@ int ir_playbooks_list(struct store *s, struct ir_playbook **out, size_t *n, stru
 	*n = 0;
 	if ((ret = ir_library_ensure(s, NULL, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st, PLAYBOOK_COLS " ORDER BY lower(p.name), p.slug", err)) < 0)
+	if ((ret = store_prepare(s, &st, PLAYBOOK_COLS " ORDER BY lower(p.name), p.slug", err)) < 0)
 		return ret;
 	today(day);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -309,7 +281,7 @@ int ir_playbook_get(struct store *s, const char *slug, struct ir_playbook *out,
 
 	if ((ret = ir_library_ensure(s, NULL, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st, PLAYBOOK_COLS " WHERE p.slug = ?", err)) < 0)
+	if ((ret = store_prepare(s, &st, PLAYBOOK_COLS " WHERE p.slug = ?", err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, slug ? slug : "", -1, SQLITE_STATIC);
 	today(day);
@@ -338,7 +310,7 @@ int ir_revisions_list(struct store *s, const char *slug, struct ir_revision **ou
 	*n = 0;
 	if ((ret = ir_playbook_get(s, slug, &p, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"SELECT id, revno, status, author, created_at, reviewed_by, reviewed_at,"
 			" summary FROM playbook_revisions WHERE playbook_id = ? ORDER BY revno",
 			err)) < 0)
@@ -410,7 +382,7 @@ static int rev_get(struct store *s, int64_t pb, const char *slug, int revno, str
 		sql =
 		    "SELECT id, revno, status, author, body FROM playbook_revisions"
 		    " WHERE playbook_id = ? ORDER BY status = 'approved' DESC, revno DESC LIMIT 1";
-	if ((ret = prep(s, &st, sql, err)) < 0)
+	if ((ret = store_prepare(s, &st, sql, err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, pb);
 	if (revno > 0)
@@ -618,17 +590,17 @@ int ir_playbook_set_owner(struct store *s, const char *slug, const char *owner,
 		return tater_errf(err, TATER_EINVAL, "review date: %s", msg);
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"UPDATE playbooks SET owner = CASE WHEN ?1 THEN ?2 ELSE owner END,"
 			" review_due = CASE WHEN ?3 THEN ?4 ELSE review_due END WHERE id = ?5",
 			err)) < 0)
 		goto fail;
 	sqlite3_bind_int(st, 1, owner != NULL);
-	bind_opt(st, 2, owner);
+	store_bind_opt(st, 2, owner);
 	sqlite3_bind_int(st, 3, review_due != NULL);
-	bind_opt(st, 4, review_due);
+	store_bind_opt(st, 4, review_due);
 	sqlite3_bind_int64(st, 5, p.id);
-	if ((ret = step_done(s, st, "saving the owner", err)) < 0)
+	if ((ret = store_step_done(s, st, "saving the owner", err)) < 0)
 		goto fail;
 	snprintf(detail, sizeof(detail), "owner %s, review due %s",
 		 owner	      ? (*owner ? owner : "(none)")
@@ -656,11 +628,11 @@ int ir_playbook_set_archived(struct store *s, const char *slug, int archived, st
 		return ret;
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st, "UPDATE playbooks SET archived = ? WHERE id = ?", err)) < 0)
+	if ((ret = store_prepare(s, &st, "UPDATE playbooks SET archived = ? WHERE id = ?", err)) < 0)
 		goto fail;
 	sqlite3_bind_int(st, 1, !!archived);
 	sqlite3_bind_int64(st, 2, p.id);
-	if ((ret = step_done(s, st, "archiving", err)) < 0 ||
+	if ((ret = store_step_done(s, st, "archiving", err)) < 0 ||
 	    (ret = activity_append(s, archived ? "playbook.archive" : "playbook.unarchive", slug,
 				   "ok", NULL, err)) < 0)
 		goto fail;
@@ -713,7 +685,7 @@ static int review(struct store *s, const char *slug, int revno, const char *verd
 		return tater_errf(err, TATER_EINVAL, "reason: one line of at most 255 bytes");
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"UPDATE playbook_revisions SET status = ?, reviewed_by = ?, reviewed_at = ?"
 			" WHERE id = ? AND status = 'draft'",
 			err)) < 0)
@@ -727,7 +699,7 @@ static int review(struct store *s, const char *slug, int revno, const char *verd
 		sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 4, r.id);
 	}
-	if ((ret = step_done(s, st, "saving the review", err)) < 0)
+	if ((ret = store_step_done(s, st, "saving the review", err)) < 0)
 		goto fail;
 	snprintf(detail, sizeof(detail), "author %s%s%.200s", r.author, reason ? "; " : "",
 		 reason ? reason : "");
@@ -831,7 +803,7 @@ static int alert_types_of(struct store *s, int64_t pb, json_t *arr, struct tater
 	sqlite3_stmt *st;
 	int ret;
 
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"SELECT detection_type FROM alert_type_playbooks WHERE playbook_id = ?"
 			" ORDER BY detection_type",
 			err)) < 0)
@@ -892,7 +864,7 @@ int ir_playbook_for_alert_type(struct store *s, const char *detection_type, char
 	slug[0] = '\0';
 	if ((ret = ir_library_ensure(s, NULL, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"SELECT p.slug FROM alert_type_playbooks a JOIN playbooks p"
 			" ON p.id = a.playbook_id WHERE a.detection_type = ? AND p.archived = 0",
 			err)) < 0)

@@ -99,23 +99,6 @@ const char *itdr_next_label(const char *from)
 
 /* ---- helpers ---- */
 
-static int prep(struct store *s, sqlite3_stmt **st, const char *sql, struct tater_err *err)
-{
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return store_sqlerr(s, "ITDR query", err);
-	}
-	return 0;
-}
-
-static int done(struct store *s, sqlite3_stmt *st, const char *what, struct tater_err *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, what, err);
-}
-
 static void col(char *dst, size_t n, sqlite3_stmt *st, int c)
 {
 	const unsigned char *v = sqlite3_column_text(st, c);
@@ -128,14 +111,6 @@ static char *col_dup(sqlite3_stmt *st, int c)
 	const unsigned char *v = sqlite3_column_text(st, c);
 
 	return v ? strdup((const char *)v) : NULL;
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 /* Texts people type: UTF-8 with no control character but LF and TAB, bounded. */
@@ -223,7 +198,7 @@ int itdr_alerts_list(struct store *s, const struct itdr_list_filter *f, struct i
 
 	*out = NULL;
 	*n = 0;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"SELECT " ALERT_COLS ALERT_FROM
 			" WHERE (?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR a.severity = ?2)"
 			" AND (?3 IS NULL OR a.scope = ?3)"
@@ -233,9 +208,9 @@ int itdr_alerts_list(struct store *s, const struct itdr_list_filter *f, struct i
 			" DESC, a.id DESC",
 			err)) < 0)
 		return ret;
-	bind_opt(st, 1, f ? f->status : NULL);
-	bind_opt(st, 2, f ? f->severity : NULL);
-	bind_opt(st, 3, f ? f->scope : NULL);
+	store_bind_opt(st, 1, f ? f->status : NULL);
+	store_bind_opt(st, 2, f ? f->severity : NULL);
+	store_bind_opt(st, 3, f ? f->scope : NULL);
 	sqlite3_bind_int(st, 4, f ? f->open_only : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
@@ -269,7 +244,7 @@ int itdr_alert_get(struct store *s, int64_t id, struct itdr_alert *out, struct t
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = prep(s, &st, "SELECT " ALERT_COLS ALERT_FROM " WHERE a.id = ?", err)) < 0)
+	if ((ret = store_prepare(s, &st, "SELECT " ALERT_COLS ALERT_FROM " WHERE a.id = ?", err)) < 0)
 		return ret;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -289,7 +264,7 @@ static int add_note(struct store *s, int64_t id, const char *body, const char *n
 	sqlite3_stmt *st;
 	int ret;
 
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"INSERT INTO alert_notes (alert_id, at, author, body) VALUES (?,?,?,?)",
 			err)) < 0)
 		return ret;
@@ -297,7 +272,7 @@ static int add_note(struct store *s, int64_t id, const char *body, const char *n
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, store_actor(s), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, body, -1, SQLITE_STATIC);
-	return done(s, st, "adding a note", err);
+	return store_step_done(s, st, "adding a note", err);
 }
 
 static void target_of(int64_t id, char *buf, size_t n)
@@ -350,7 +325,7 @@ int itdr_alert_set_status(struct store *s, int64_t id, const char *status, const
 	store_now(now);
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"UPDATE alerts SET status = ?, updated_at = ?,"
 			" closing_note = CASE WHEN ?3 IS NULL THEN closing_note ELSE ?3 END"
 			" WHERE id = ? AND status = ?",
@@ -358,10 +333,10 @@ int itdr_alert_set_status(struct store *s, int64_t id, const char *status, const
 		goto fail;
 	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	bind_opt(st, 3, itdr_status_closed(to) ? note : NULL);
+	store_bind_opt(st, 3, itdr_status_closed(to) ? note : NULL);
 	sqlite3_bind_int64(st, 4, id);
 	sqlite3_bind_text(st, 5, a.status, -1, SQLITE_STATIC);
-	if ((ret = done(s, st, "changing the status", err)) < 0)
+	if ((ret = store_step_done(s, st, "changing the status", err)) < 0)
 		goto fail;
 	if (sqlite3_changes(store_db(s)) != 1) {
 		ret = tater_errf(err, TATER_EBUSY, "alert #%lld changed meanwhile: look again",
@@ -412,13 +387,13 @@ int itdr_alert_assign(struct store *s, int64_t id, const char *user, struct tate
 	store_now(now);
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st, "UPDATE alerts SET assignee = ?, updated_at = ? WHERE id = ?",
+	if ((ret = store_prepare(s, &st, "UPDATE alerts SET assignee = ?, updated_at = ? WHERE id = ?",
 			err)) < 0)
 		goto fail;
-	bind_opt(st, 1, user);
+	store_bind_opt(st, 1, user);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
-	if ((ret = done(s, st, "assigning the alert", err)) < 0)
+	if ((ret = store_step_done(s, st, "assigning the alert", err)) < 0)
 		goto fail;
 	target_of(id, target, sizeof(target));
 	snprintf(detail, sizeof(detail), "%s -> %s", a.assignee[0] ? a.assignee : "(nobody)",
@@ -483,7 +458,7 @@ int itdr_alert_create(struct store *s, const struct itdr_manual *m, int64_t *id,
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
 	if ((ret =
-		 prep(s, &st,
+		 store_prepare(s, &st,
 		      "INSERT INTO alerts (scope, detection_id, source, detection_type, severity,"
 		      " status, user_upn, detected_at, description, manual, created_at, updated_at)"
 		      " VALUES (?, ?, 'manual', ?, ?, 'new', ?, ?, ?, 1, ?, ?)",
@@ -498,7 +473,7 @@ int itdr_alert_create(struct store *s, const struct itdr_manual *m, int64_t *id,
 	sqlite3_bind_text(st, 7, m->description, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
-	if ((ret = done(s, st, "creating the alert", err)) < 0)
+	if ((ret = store_step_done(s, st, "creating the alert", err)) < 0)
 		goto fail;
 	*id = sqlite3_last_insert_rowid(store_db(s));
 	target_of(*id, target, sizeof(target));
@@ -522,7 +497,7 @@ int itdr_alert_notes(struct store *s, int64_t id, struct itdr_note **out, size_t
 	*out = NULL;
 	*n = 0;
 	if ((ret =
-		 prep(s, &st,
+		 store_prepare(s, &st,
 		      "SELECT id, at, author, body FROM alert_notes WHERE alert_id = ? ORDER BY id",
 		      err)) < 0)
 		return ret;
@@ -614,7 +589,7 @@ int itdr_alert_signins(struct store *s, int64_t id, struct itdr_signin **out, si
 		return 0;
 	snprintf(lo, sizeof(lo), "%s/", a.user_id);
 	snprintf(hi, sizeof(hi), "%s0", a.user_id); /* '0' follows '/' */
-	if ((ret = prep(s, &st,
+	if ((ret = store_prepare(s, &st,
 			"SELECT l.reason, o.json FROM alert_signins l JOIN objects o"
 			" ON o.scope = ?2 AND o.source = 'graph.signIns' AND o.key >= ?3"
 			" AND o.key < ?4 AND json_extract(o.json, '$.id') = l.signin_id"
@@ -710,7 +685,7 @@ int itdr_views_get(struct store *s, char prev[32], struct tater_err *err)
 	int ret;
 
 	prev[0] = '\0';
-	if ((ret = prep(s, &st, "SELECT seen_at FROM alert_views WHERE os_user = ?", err)) < 0)
+	if ((ret = store_prepare(s, &st, "SELECT seen_at FROM alert_views WHERE os_user = ?", err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, store_actor(s), -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -729,12 +704,12 @@ int itdr_views_touch(struct store *s, char prev[32], struct tater_err *err)
 		return ret;
 	store_now(now);
 	if ((ret =
-		 prep(s, &st, "INSERT OR REPLACE INTO alert_views (os_user, seen_at) VALUES (?, ?)",
+		 store_prepare(s, &st, "INSERT OR REPLACE INTO alert_views (os_user, seen_at) VALUES (?, ?)",
 		      err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, store_actor(s), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	return done(s, st, "recording your look at the queue", err);
+	return store_step_done(s, st, "recording your look at the queue", err);
 }
 
 int itdr_counts(struct store *s, const char *scope, struct itdr_counts *out, struct tater_err *err)
@@ -743,13 +718,13 @@ int itdr_counts(struct store *s, const char *scope, struct itdr_counts *out, str
 	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if ((ret = prep(
+	if ((ret = store_prepare(
 		 s, &st,
 		 "SELECT severity, status, count(*) FROM alerts WHERE (?1 IS NULL OR scope = ?1)"
 		 " GROUP BY severity, status",
 		 err)) < 0)
 		return ret;
-	bind_opt(st, 1, scope);
+	store_bind_opt(st, 1, scope);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int sev = itdr_severity_rank((const char *)sqlite3_column_text(st, 0));
 		int sti = status_index((const char *)sqlite3_column_text(st, 1));
@@ -775,11 +750,11 @@ int itdr_alert_type_unlink(struct store *s, const char *type, struct tater_err *
 		return ret;
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if ((ret = prep(s, &st, "DELETE FROM alert_type_playbooks WHERE detection_type = ?", err)) <
+	if ((ret = store_prepare(s, &st, "DELETE FROM alert_type_playbooks WHERE detection_type = ?", err)) <
 	    0)
 		goto fail;
 	sqlite3_bind_text(st, 1, type ? type : "", -1, SQLITE_STATIC);
-	if ((ret = done(s, st, "unlinking the playbook", err)) < 0 ||
+	if ((ret = store_step_done(s, st, "unlinking the playbook", err)) < 0 ||
 	    (ret = activity_append(s, "playbook.unlink", type ? type : "", "ok", NULL, err)) < 0)
 		goto fail;
 	return store_commit(s, err);

@@ -79,6 +79,34 @@ int store_sqlerr(struct store *s, const char *what, struct tater_err *err)
 	return tater_errf(err, code, "%s: %s (%s)", what, sqlite3_errmsg(s->db), s->path);
 }
 
+int store_prepare(struct store *s, sqlite3_stmt **st, const char *sql, struct tater_err *err)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return store_sqlerr(s, "preparing a query", err);
+	}
+	return 0;
+}
+
+int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct tater_err *err)
+{
+	int ret = 0;
+
+	/* The error is read before finalising, while the connection still holds it. */
+	if (sqlite3_step(st) != SQLITE_DONE)
+		ret = store_sqlerr(s, what, err);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+void store_bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 int store_exec(struct store *s, const char *sql, struct tater_err *err)
 {
 	char *msg = NULL;
