@@ -20,7 +20,7 @@ struct sqlite3;
 struct store;
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum store_open_flags {
 	STORE_CREATE = 1 << 0,   /* create the file (and its 0700 directory) if missing */

@@ -385,8 +385,15 @@ static const char migration_1[] =
 	"CREATE TRIGGER activity_no_delete BEFORE DELETE ON activity_log"
 	"  BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;";
 
+/* ITDR lookups that grew with real volumes: the queue of one tenant by time, and the daily
+ * prune of sign-ins that no alert links to. */
+static const char migration_2[] =
+	"CREATE INDEX alerts_scope_detected ON alerts (scope, detected_at);"
+	"CREATE INDEX alert_signins_signin ON alert_signins (signin_id);";
+
 const struct schema_migration schema_migrations[] = {
 	{1, "initial schema", migration_1},
+	{2, "ITDR indexes", migration_2},
 };
 
 const int schema_migration_count = (int)(sizeof(schema_migrations) / sizeof(schema_migrations[0]));

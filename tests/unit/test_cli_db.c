@@ -85,13 +85,13 @@ static void test_init_info_verify(void **state)
 	assert_int_equal(stat(f->store, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(run(f, NULL, &out, &err, "db", "info", NULL), 0);
-	assert_true(tu_contains(out, "schema version:  1"));
+	assert_true(tu_contains(out, "schema version:  2"));
 	assert_true(tu_contains(out, "argon2id13"));
 	assert_false(tu_contains(out, PASS));
 	free(out);
 	free(err);
 	assert_int_equal(run(f, NULL, &out, &err, "db", "info", "--json", NULL), 0);
-	assert_true(tu_contains(out, "\"schema_version\": 1"));
+	assert_true(tu_contains(out, "\"schema_version\": 2"));
 	free(out);
 	free(err);
 	assert_int_equal(run(f, NULL, &out, &err, "db", "verify", NULL), 0);

@@ -70,6 +70,41 @@ static void test_migrate_empty_file(void **state)
 	free(dir);
 }
 
+/* A store written by the previous version is migrated forward on open, in place. */
+static void test_migrate_from_version_1(void **state)
+{
+	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "v1.db");
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	sqlite3_stmt *st;
+
+	(void)state;
+	assert_int_equal(store_open(&s, path, STORE_CREATE, &err), 0);
+	/* Make it what version 1 wrote: no ITDR indexes, user_version 1, with data. */
+	assert_int_equal(store_exec(s, "DROP INDEX alerts_scope_detected;"
+				       " DROP INDEX alert_signins_signin; PRAGMA user_version = 1;"
+				       " INSERT INTO settings VALUES ('', 'kept', 'yes', 'x')",
+				    &err),
+			 0);
+	store_close(s);
+	assert_int_equal(store_open(&s, path, 0, &err), 0);
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	assert_int_equal(sqlite3_prepare_v2(store_db(s),
+					    "SELECT (SELECT count(*) FROM sqlite_master WHERE name IN"
+					    " ('alerts_scope_detected', 'alert_signins_signin')),"
+					    " (SELECT value FROM settings WHERE key = 'kept')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "yes");
+	sqlite3_finalize(st);
+	store_close(s);
+	tu_rmtree(dir);
+	free(path);
+	free(dir);
+}
+
 static void test_future_version_refused_untouched(void **state)
 {
 	char *dir = tu_tmpdir("store"), *path = tu_path(dir, "future.db");
@@ -259,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_modes_and_version),
 		cmocka_unit_test(test_migrate_empty_file),
+		cmocka_unit_test(test_migrate_from_version_1),
 		cmocka_unit_test(test_future_version_refused_untouched),
 		cmocka_unit_test(test_not_a_database),
 		cmocka_unit_test(test_settings_and_objects),
