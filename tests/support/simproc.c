@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,8 @@ struct simproc *simproc_start(const char *const *extra_args)
 	if (sp->pid < 0)
 		abort();
 	if (sp->pid == 0) {
+		/* A test that aborts (a failed assertion) must not leave a simulator behind. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		int devnull = open("/dev/null", O_RDWR);
 
 		dup2(devnull, 0);
