@@ -5,6 +5,7 @@
 
 #include "tater/cli.h"
 #include "tater/store.h"
+#include "tater/text.h"
 #include "tater/vault.h"
 
 int cli_open_store(struct cli *c, int create, struct store **out, struct tater_err *err)
@@ -23,23 +24,15 @@ int cli_unlock(struct cli *c, struct store *s, struct vault **out, struct tater_
 	return vault_unlock_from(s, &src, 0, out, err);
 }
 
-/* Messages may quote things from outside (paths, service messages): never let
- * a control character reach the terminal. */
-static void put_safe(FILE *f, const char *msg)
-{
-	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
-}
-
+/* Messages may quote things from outside (paths, service messages): they go through the
+ * one sanitiser, so C1 controls, bidi overrides and bad UTF-8 are handled too. */
 void cli_error(const struct tater_err *err)
 {
-	fputs("tater: ", stderr);
-	put_safe(stderr, err && err->msg[0] ? err->msg : "unknown error");
-	fputc('\n', stderr);
+	char safe[2 * sizeof(err->msg)];
+
+	text_sanitize_buf(err && err->msg[0] ? err->msg : "unknown error", (size_t)-1, safe,
+			  sizeof(safe));
+	fprintf(stderr, "tater: %s\n", safe);
 }
 
 void cli_errorf(const char *fmt, ...)

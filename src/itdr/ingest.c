@@ -251,14 +251,6 @@ static const char *jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static void bind_or_null(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Upsert every staged detection as an alert.  The analyst's columns (status, assignee,
  * closing_note, incident_id) and the notes are never named here. */
 static int upsert_alerts(struct store *s, const char *scope, const struct itdr_sevmap *map,
@@ -325,24 +317,24 @@ static int upsert_alerts(struct store *s, const char *scope, const struct itdr_s
 			itdr_location_text(json_object_get(d, "location"), loc, sizeof(loc));
 			sqlite3_bind_text(w, 1, scope, -1, SQLITE_STATIC);
 			sqlite3_bind_text(w, 2, did, -1, SQLITE_TRANSIENT);
-			bind_or_null(w, 3,
+			store_bind_opt(w, 3,
 				     jstr(d, "source") ? jstr(d, "source") : "IdentityProtection");
-			bind_or_null(
+			store_bind_opt(
 			    w, 4, jstr(d, "riskEventType") ? jstr(d, "riskEventType") : "unknown");
 			sqlite3_bind_text(w, 5,
 					  itdr_severity_of(map, jstr(d, "riskEventType"),
 							   jstr(d, "riskLevel"),
 							   jstr(d, "riskState")),
 					  -1, SQLITE_STATIC);
-			bind_or_null(w, 6, jstr(d, "userPrincipalName"));
-			bind_or_null(w, 7, jstr(d, "userId"));
-			bind_or_null(w, 8, jstr(d, "ipAddress"));
-			bind_or_null(w, 9, loc);
-			bind_or_null(w, 10, jstr(d, "riskLevel"));
-			bind_or_null(w, 11, jstr(d, "riskState"));
-			bind_or_null(w, 12, jstr(d, "requestId"));
-			bind_or_null(w, 13, jstr(d, "correlationId"));
-			bind_or_null(w, 14, jstr(d, "detectedDateTime"));
+			store_bind_opt(w, 6, jstr(d, "userPrincipalName"));
+			store_bind_opt(w, 7, jstr(d, "userId"));
+			store_bind_opt(w, 8, jstr(d, "ipAddress"));
+			store_bind_opt(w, 9, loc);
+			store_bind_opt(w, 10, jstr(d, "riskLevel"));
+			store_bind_opt(w, 11, jstr(d, "riskState"));
+			store_bind_opt(w, 12, jstr(d, "requestId"));
+			store_bind_opt(w, 13, jstr(d, "correlationId"));
+			store_bind_opt(w, 14, jstr(d, "detectedDateTime"));
 			sqlite3_bind_text(w, 15, text, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(w, 16, now, -1, SQLITE_STATIC);
 			if (sqlite3_step(w) != SQLITE_DONE) {
@@ -423,8 +415,8 @@ static int link_signins(struct store *s, const char *scope, struct itdr_ingest_s
 			snprintf(t1, sizeof(t1), "~");
 		}
 		sqlite3_bind_int64(ln, 1, sqlite3_column_int64(rd, 0));
-		bind_or_null(ln, 2, (const char *)sqlite3_column_text(rd, 2));
-		bind_or_null(ln, 3, (const char *)sqlite3_column_text(rd, 3));
+		store_bind_opt(ln, 2, (const char *)sqlite3_column_text(rd, 2));
+		store_bind_opt(ln, 3, (const char *)sqlite3_column_text(rd, 3));
 		sqlite3_bind_text(ln, 4, scope, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ln, 5, lo, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ln, 6, hi, -1, SQLITE_STATIC);
