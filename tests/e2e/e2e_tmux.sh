@@ -17,6 +17,7 @@ trap cleanup EXIT
 export HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
 mkdir -p "$HOME" "$XDG_CONFIG_HOME"
 unset NO_COLOR TATER_KEY_FILE LC_ALL TMUX
+export SHELL=/bin/sh # tmux runs the window commands with it
 fails=0
 
 fail() {
