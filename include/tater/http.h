@@ -133,11 +133,18 @@ enum http_paging {
 typedef int (*http_page_fn)(void *ctx, const json_t *items, const json_t *page,
 			    struct tater_err *err);
 
-/* The same, with the page's raw body (len bytes, not NUL-terminated) as received: a caller
- * that stores pages as they came (and lets SQLite split them) avoids re-serialising every
- * item.  When set, it is called instead of on_page. */
-typedef int (*http_page_raw_fn)(void *ctx, const char *body, size_t len, const json_t *items,
-				const json_t *page, struct tater_err *err);
+/* The same for a caller that stores pages as they came (and lets SQLite split them): no
+ * tree is built.  The page is checked (well-formed JSON, an object, the items array of an
+ * OData page, the next link) by a scanner, and arrives as its raw bytes with what the
+ * scanner counted.  When set, it is called instead of on_page. */
+struct http_raw_page {
+	const char *body; /* len bytes as received, not NUL-terminated */
+	size_t len;
+	int singleton;		/* HTTP_PAGING_NONE: the body is the one object */
+	size_t nitems;		/* OData: elements of the items array */
+	int items_all_objects;	/* OData: every element is a JSON object */
+};
+typedef int (*http_page_raw_fn)(void *ctx, const struct http_raw_page *pg, struct tater_err *err);
 
 struct http_job_info {
 	unsigned pages;

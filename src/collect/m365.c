@@ -119,35 +119,61 @@ static void done_fn(void *ctx, int rc, const struct tater_err *e, const struct h
 
 static int add_members(struct scan_ctx *sc, const json_t *role, struct tater_err *err);
 
-static int page_fn(void *ctx, const char *body, size_t len, const json_t *items,
-		   const json_t *page, struct tater_err *err)
+/* The items of a page whose items this scan reads itself (role fan-out, domains): the
+ * few small pages that need a tree.  NULL with err set when it cannot be had. */
+static json_t *page_items(struct page_ctx *pc, const struct http_raw_page *pg, json_t **doc,
+			  struct tater_err *err)
+{
+	const char *key = pc->ss->def && pc->ss->def->items_key ? pc->ss->def->items_key : "value";
+	json_error_t jerr;
+
+	/* The scanner has already checked this page: only memory can fail here. */
+	if (!(*doc = json_loadb(pg->body, pg->len, 0, &jerr))) {
+		tater_errf(err, TATER_ENOMEM, "%s: cannot read a page: %s", pc->ss->source,
+			   jerr.text);
+		return NULL;
+	}
+	return json_object_get(*doc, key);
+}
+
+static int page_fn(void *ctx, const struct http_raw_page *pg, struct tater_err *err)
 {
 	struct page_ctx *pc = ctx;
 	struct scan_ctx *sc = pc->sc;
+	int fanout = pc->ss->def && pc->ss->def->role_fanout;
+	int domains = !strcmp(pc->ss->source, "graph.domains");
 	char phase[96];
-	size_t i;
-	json_t *item;
 	int ret;
 
-	(void)page;
 	if (sc->o && sc->o->cancel && atomic_load(sc->o->cancel))
 		return tater_errf(err, TATER_ECANCELED, "scan canceled");
-	if ((ret = stage_page(sc, pc->ss, body, len, items == NULL, pc->role, err)) < 0)
+	if (!pg->singleton && !pg->items_all_objects)
+		return tater_errf(err, TATER_EFORMAT, "%s: an item is not a JSON object",
+				  pc->ss->source);
+	if ((ret = stage_page(sc, pc->ss, pg->body, pg->len, pg->singleton, pc->role, err)) < 0)
 		return ret;
-	if (!items) {
+	if (pg->singleton) {
 		pc->ss->items++;
 		return 0;
 	}
-	json_array_foreach(items, i, item) {
-		if (!json_is_object(item))
-			return tater_errf(err, TATER_EFORMAT, "%s: an item is not a JSON object",
-					  pc->ss->source);
-		if (pc->ss->def && pc->ss->def->role_fanout && (ret = add_members(sc, item, err)) < 0)
+	if ((fanout || domains) && pg->nitems) {
+		json_t *doc = NULL, *items = page_items(pc, pg, &doc, err);
+		size_t i;
+		json_t *item;
+
+		if (!items)
+			return err->code;
+		if (fanout)
+			json_array_foreach(items, i, item)
+				if ((ret = add_members(sc, item, err)) < 0)
+					break;
+		if (ret == 0 && domains)
+			ret = dns_on_domains(sc, items, err);
+		json_decref(doc);
+		if (ret < 0)
 			return ret;
 	}
-	pc->ss->items += (long)json_array_size(items);
-	if (!strcmp(pc->ss->source, "graph.domains") && (ret = dns_on_domains(sc, items, err)) < 0)
-		return ret;
+	pc->ss->items += (long)pg->nitems;
 	snprintf(phase, sizeof(phase), "%s %ld", short_name(pc->ss->source), pc->ss->items);
 	progress(sc, phase);
 	return 0;

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "tater/http.h"
+#include "tater/jsonscan.h"
 
 #ifndef TATER_VERSION
 #define TATER_VERSION "dev"
@@ -785,6 +786,14 @@ static void clean_text(char *s)
 			*s = '?';
 }
 
+static int malformed(struct job *j, const char *where, const char *what, int line, int column)
+{
+	return job_failf(j, TATER_EFORMAT,
+			 "malformed JSON page from %s: %s (line %d, column %d); the collection "
+			 "stopped there",
+			 where, what, line, column);
+}
+
 /* A 2xx answer: the single request's response, or a page for the callback. */
 static int job_deliver(struct job *j)
 {
@@ -792,7 +801,9 @@ static int job_deliver(struct job *j)
 	char where[ERR_URL_LEN];
 	json_error_t jerr;
 	json_t *page = NULL, *items = NULL, *next = NULL;
+	struct json_page_scan scan = {0};
 	const char *next_url = NULL;
+	size_t nitems = 0;
 	int rc;
 
 	if (!j->paged) {
@@ -801,13 +812,38 @@ static int job_deliver(struct job *j)
 		return 0;
 	}
 	http_redact_url(j->url, where, sizeof(where));
+	if (j->on_page_raw) {
+		/* No tree: the scanner checks the page and reads its paging members. */
+		if (json_scan_page(j->in.p ? j->in.p : "", j->in.len, j->items_key, &scan) < 0) {
+			rc = malformed(j, where, scan.error, scan.line, scan.column);
+			goto out;
+		}
+		if (!scan.is_object) {
+			rc = job_failf(j, TATER_EFORMAT, "the page from %s is not a JSON object", where);
+			goto out;
+		}
+		if (j->paging == HTTP_PAGING_ODATA) {
+			if (!scan.items_is_array) {
+				rc = job_failf(j, TATER_EFORMAT, "the page from %s has no \"%s\" array",
+					       where, j->items_key ? j->items_key : "value");
+				goto out;
+			}
+			if (scan.next_found && !scan.next_is_string) {
+				rc = job_failf(j, TATER_EFORMAT,
+					       "the page from %s has a next link that is not a "
+					       "string",
+					       where);
+				goto out;
+			}
+			next_url = scan.next;
+			nitems = scan.nitems;
+		}
+		goto checked;
+	}
 	page = json_loadb(j->in.p ? j->in.p : "", j->in.len, 0, &jerr);
 	if (!page) {
 		clean_text(jerr.text);
-		rc = job_failf(j, TATER_EFORMAT,
-			       "malformed JSON page from %s: %s (line %d, column %d); the "
-			       "collection stopped there",
-			       where, jerr.text, jerr.line, jerr.column);
+		rc = malformed(j, where, jerr.text, jerr.line, jerr.column);
 		goto out;
 	}
 	if (!json_is_object(page)) {
@@ -835,6 +871,7 @@ static int job_deliver(struct job *j)
 			next_url = json_string_value(next);
 		}
 	}
+checked:
 	/* Refuse a bad next link before the page reaches the caller: a page that ends in an
 	 * error is not delivered. */
 	if (next_url) {
@@ -866,13 +903,18 @@ static int job_deliver(struct job *j)
 	c->stats.pages++;
 	j->info.pages++;
 	if (items)
-		j->info.items += json_array_size(items);
+		nitems = json_array_size(items);
+	j->info.items += nitems;
 	job_detach(j);
 	if (j->on_page || j->on_page_raw) {
 		struct tater_err perr = {0};
+		struct http_raw_page raw = {.body = j->in.p ? j->in.p : "",
+					    .len = j->in.len,
+					    .singleton = j->paging == HTTP_PAGING_NONE,
+					    .nitems = nitems,
+					    .items_all_objects = scan.items_all_objects};
 
-		rc = j->on_page_raw ? j->on_page_raw(j->ctx, j->in.p ? j->in.p : "", j->in.len, items,
-						     page, &perr)
+		rc = j->on_page_raw ? j->on_page_raw(j->ctx, &raw, &perr)
 				    : j->on_page(j->ctx, items, page, &perr);
 		if (rc < 0) {
 			j->err = perr;
@@ -905,6 +947,7 @@ static int job_deliver(struct job *j)
 	rc = 0;
 out:
 	json_decref(page);
+	free(scan.next);
 	return rc;
 }
 

@@ -329,13 +329,30 @@ static void on_done(void *ctx, int rc, const struct tater_err *err,
 		snprintf(s->done_msg, sizeof(s->done_msg), "%s", err->msg);
 }
 
-static int collect(struct fixture *f, const char *path, const char *const *headers, struct seen *s,
-		   struct tater_err *err)
+/* The raw path: no tree, the scanner's counts; the ids are read back from the bytes. */
+static int on_page_raw(void *ctx, const struct http_raw_page *pg, struct tater_err *err)
+{
+	json_t *doc = json_loadb(pg->body, pg->len, 0, NULL);
+	json_t *items = json_object_get(doc, "value");
+	int rc;
+
+	assert_non_null(doc);
+	assert_false(pg->singleton);
+	assert_int_equal(pg->nitems, json_array_size(items));
+	assert_true(pg->items_all_objects);
+	rc = on_page(ctx, items, doc, err);
+	json_decref(doc);
+	return rc;
+}
+
+static int collect_as(struct fixture *f, const char *path, const char *const *headers,
+		      struct seen *s, int raw, struct tater_err *err)
 {
 	char *u = url_of(f, path);
 	struct http_paged p = {
 	    .req = {.url = u, .headers = headers, .auth = &f->graph.base},
-	    .on_page = on_page,
+	    .on_page = raw ? NULL : on_page,
+	    .on_page_raw = raw ? on_page_raw : NULL,
 	    .on_done = on_done,
 	    .ctx = s,
 	};
@@ -346,6 +363,12 @@ static int collect(struct fixture *f, const char *path, const char *const *heade
 		rc = http_multi_run(f->c, err);
 	free(u);
 	return rc;
+}
+
+static int collect(struct fixture *f, const char *path, const char *const *headers, struct seen *s,
+		   struct tater_err *err)
+{
+	return collect_as(f, path, headers, s, 0, err);
 }
 
 static void test_paging_many_pages(void **state)
@@ -441,6 +464,34 @@ static void test_malformed_page_is_an_error_naming_the_url(void **state)
 	assert_non_null(strstr(err.msg, simproc_url(f.sim)));
 	assert_non_null(strstr(err.msg, "/v1.0/users?"));
 	assert_string_equal(err.msg, s.done_msg);
+	down(&f);
+}
+
+/* The same through the raw path (the scanner instead of a tree): every page and item,
+ * and a malformed page stops it with a message naming the URL, line and column. */
+static void test_raw_pages_are_checked_like_trees(void **state)
+{
+	const char *flags[] = {"--users", "500", "--fault-at", "/v1.0/users:3:malformed", NULL};
+	struct fixture f;
+	struct seen s = {0}, whole = {0};
+	struct tater_err err = {0};
+
+	(void)state;
+	up(&f, flags, NULL);
+	whole.ids = json_object();
+	assert_int_equal(collect_as(&f, "/v1.0/users?$top=100", NULL, &s, 1, &err), TATER_EFORMAT);
+	assert_int_equal(s.pages, 2);
+	assert_int_equal(s.items, 200);
+	assert_non_null(strstr(err.msg, "malformed JSON page from "));
+	assert_non_null(strstr(err.msg, "/v1.0/users?"));
+	assert_non_null(strstr(err.msg, "(line "));
+	assert_string_equal(err.msg, s.done_msg);
+	/* A second run is past the fault: all 500 users, each once, over five pages. */
+	assert_int_equal(collect_as(&f, "/v1.0/users?$top=100", NULL, &whole, 1, &err), 0);
+	assert_int_equal(whole.pages, 5);
+	assert_int_equal(whole.items, 500);
+	assert_int_equal(json_object_size(whole.ids), 500);
+	json_decref(whole.ids);
 	down(&f);
 }
 
@@ -723,6 +774,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_429_then_success_honours_retry_after, teardown),
 	    cmocka_unit_test_teardown(test_cut_connection_retried, teardown),
 	    cmocka_unit_test_teardown(test_malformed_page_is_an_error_naming_the_url, teardown),
+	    cmocka_unit_test_teardown(test_raw_pages_are_checked_like_trees, teardown),
 	    cmocka_unit_test_teardown(test_denied_carries_graph_error, teardown),
 	    cmocka_unit_test_teardown(test_retries_are_bounded, teardown),
 	    cmocka_unit_test_teardown(test_timeout_and_size_cap, teardown),
