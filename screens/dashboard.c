@@ -37,8 +37,11 @@ struct dashboard {
 	int ntrend;
 	struct area_count areas[MAX_AREAS];
 	int nareas;
-	int have_posture;
-	struct posture posture;
+	/* The identity figures (idsec's, read by a worker job) and what was made of them. */
+	const struct posture *posture;
+	unsigned fig_seq;
+	char fig_why[160]; /* why there are none yet */
+	char rec_err[256];
 	struct posture_rec *recs;
 	size_t nrecs;
 	int sel;
@@ -49,12 +52,12 @@ struct dashboard {
 
 static void clear(struct dashboard *d)
 {
-	posture_free(&d->posture);
-	memset(&d->posture, 0, sizeof(d->posture));
+	d->posture = NULL;
 	free(d->recs);
 	d->recs = NULL;
 	d->nrecs = 0;
-	d->have_score = d->have_posture = d->have_scan = 0;
+	d->rec_err[0] = '\0';
+	d->have_score = d->have_scan = 0;
 	d->ntrend = d->nareas = 0;
 	d->err[0] = '\0';
 }
@@ -124,13 +127,28 @@ static void load(struct dashboard *d)
 	} else {
 		snprintf(d->err, sizeof(d->err), "Controls catalog: %s", d->is->cat_err);
 	}
-	if (posture_load(s, scope, NULL, &d->posture, &err) == 0) {
-		d->have_posture = 1;
-		if (posture_recommend(s, cat, &d->posture, &d->recs, &d->nrecs, &err) < 0)
-			snprintf(d->err, sizeof(d->err), "Recommendations: %s", err.msg);
-	} else {
-		snprintf(d->err, sizeof(d->err), "Identity figures: %s", err.msg);
-	}
+}
+
+/* Take up new identity figures when they have arrived, and the recommendations made of
+ * them (a few milliseconds: the figures themselves are read by a worker job). */
+static void sync_figures(struct dashboard *d)
+{
+	const char *why = NULL;
+	const struct posture *p = idsec_figures(d->is, &why);
+	struct tater_err err = {0};
+
+	snprintf(d->fig_why, sizeof(d->fig_why), "%s", why ? why : "");
+	if (p == d->posture && d->fig_seq == d->is->fig.seq)
+		return;
+	free(d->recs);
+	d->recs = NULL;
+	d->nrecs = 0;
+	d->rec_err[0] = '\0';
+	d->posture = p;
+	d->fig_seq = d->is->fig.seq;
+	if (p && posture_recommend(d->ctx->store, idsec_catalog(d->is), p, &d->recs, &d->nrecs,
+				   &err) < 0)
+		snprintf(d->rec_err, sizeof(d->rec_err), "Recommendations: %s", err.msg);
 	if (d->sel >= (int)d->nrecs)
 		d->sel = d->nrecs ? (int)d->nrecs - 1 : 0;
 }
@@ -264,6 +282,7 @@ static void draw(void *self, struct ui_rect r)
 	char line[256], when[32];
 
 	maybe_load(d);
+	sync_figures(d);
 	b = idsec_header(d->is, r, "Dashboard: identity security at a glance");
 	x = b.x + 1;
 	w = b.w - 2;
@@ -317,24 +336,30 @@ static void draw(void *self, struct ui_rect r)
 			 d->areas[i].unknown);
 	y++;
 	/* Identity figures in a line. */
-	if (d->have_posture && y < bottom - 2) {
+	if (d->posture && y < bottom - 2) {
 		char f[5][48];
 
 		for (int i = 0; i < POSTURE_NFIGURES; i++)
-			figure_text(&d->posture, (enum posture_figure)i, f[i], sizeof(f[i]));
+			figure_text(d->posture, (enum posture_figure)i, f[i], sizeof(f[i]));
 		ui_textf(y++, x, w, UI_NORMAL,
 			 "Risky users %s  Without MFA %s  Privileged %s  Stale %s  Guests %s", f[0],
 			 f[1], f[2], f[3], f[4]);
 		y++;
+	} else if (!d->posture && y < bottom - 2) {
+		ui_text(y++, x, w, d->is->fig.job ? UI_DIM : UI_ERROR, d->fig_why);
+		y++;
 	}
 	if (d->err[0] && y < bottom)
 		ui_text(y++, x, w, UI_ERROR, d->err);
+	if (d->rec_err[0] && y < bottom)
+		ui_text(y++, x, w, UI_ERROR, d->rec_err);
 	/* Recommendations. */
 	if (y >= bottom)
 		return;
 	ui_text(y++, x, w, UI_TITLE,
-		d->nrecs ? "Top recommendations (Enter: the controls or users behind one)"
-			 : "Recommendations: none, nothing to fix from the latest scan");
+		d->nrecs     ? "Top recommendations (Enter: the controls or users behind one)"
+		: !d->posture ? "Recommendations: once the identity figures are read"
+			      : "Recommendations: none, nothing to fix from the latest scan");
 	{
 		int rows = bottom - y, first = 0;
 

@@ -24,8 +24,7 @@ struct identity {
 	unsigned loaded_gen;
 	int64_t loaded_tenant;
 	int loaded;
-	int have;
-	struct posture p;
+	const struct posture *p; /* idsec's figures, or NULL (err says why) */
 	char err[512];
 	int sel; /* the selected figure */
 	/* The open list (list >= 0). */
@@ -91,14 +90,20 @@ static void close_list(struct identity *d)
 	d->list_err[0] = '\0';
 }
 
+/* The figures as idsec has them now (read by a worker job; they arrive later). */
+static void figures(struct identity *d)
+{
+	const char *why = NULL;
+
+	d->p = idsec_figures(d->is, &why);
+	snprintf(d->err, sizeof(d->err), "%s", d->p ? "" : why ? why : "No identity figures");
+}
+
 static void load(struct identity *d)
 {
-	struct tater_err err = {0};
 	char scope[32];
 
-	if (d->have)
-		posture_free(&d->p);
-	d->have = 0;
+	d->p = NULL;
 	d->err[0] = '\0';
 	d->loaded = 1;
 	d->loaded_gen = d->is->generation;
@@ -107,10 +112,7 @@ static void load(struct identity *d)
 	idsec_scope(d->is, scope, sizeof(scope));
 	if (!scope[0] || !d->ctx->store)
 		return;
-	if (posture_load(d->ctx->store, scope, NULL, &d->p, &err) == 0)
-		d->have = 1;
-	else
-		snprintf(d->err, sizeof(d->err), "%s", err.msg);
+	figures(d);
 }
 
 static void open_list(struct identity *d, enum posture_figure f)
@@ -120,9 +122,10 @@ static void open_list(struct identity *d, enum posture_figure f)
 	struct list_arg *a;
 	struct tater_err err = {0};
 
-	if (!d->have || !d->p.st[f].known) {
+	figures(d);
+	if (!d->p || !d->p->st[f].known) {
 		ui_message(d->ctx->ui, "%s: unknown, no list (%s)", posture_figure_title(f),
-			   d->have ? d->p.st[f].reason : "no scan yet");
+			   d->p ? d->p->st[f].reason : d->err);
 		return;
 	}
 	close_list(d);
@@ -142,7 +145,7 @@ static void open_list(struct identity *d, enum posture_figure f)
 	}
 	d->list = (int)f;
 	ui_table_set_empty_text(d->table, "Loading...");
-	snprintf(a->scope, sizeof(a->scope), "%s", d->p.scope);
+	snprintf(a->scope, sizeof(a->scope), "%s", d->p->scope);
 	a->fig = f;
 	a->ncols = n;
 	if (worker_submit(d->ctx->worker, "load user list", list_job, a, free, &d->list_job, &err) <
@@ -188,8 +191,6 @@ static void destroy(void *self)
 	if (!d)
 		return;
 	close_list(d);
-	if (d->have)
-		posture_free(&d->p);
 	idsec_put(d->is);
 	free(d);
 }
@@ -225,7 +226,7 @@ static int draw_unknown(const struct posture *p, enum posture_figure f, int y, i
 /* One figure's block from line y; returns the lines used (at most max). */
 static int draw_figure(struct identity *d, enum posture_figure f, int y, int x, int w, int max)
 {
-	const struct posture *p = &d->p;
+	const struct posture *p = d->p;
 	int sel = d->sel == (int)f, used = 1;
 	char title[160];
 
@@ -378,7 +379,7 @@ static void draw_detail(struct identity *d, struct ui_rect r)
 
 		free(d->detail_json);
 		d->detail_json = NULL;
-		if (posture_object(d->ctx->store, d->p.scope, (enum posture_figure)d->list,
+		if (posture_object(d->ctx->store, d->p->scope, (enum posture_figure)d->list,
 				   ui_rowset_cell(d->rows, row, n - 1), &json, &err) < 0)
 			d->detail_json = strdup(err.msg);
 		else
@@ -448,15 +449,17 @@ static void draw(void *self, struct ui_rect r)
 		    0);
 		return;
 	}
-	if (!d->have) {
-		ui_wrap((struct ui_rect){y + 1, x + 1, b.h - 1, w - 2}, UI_ERROR, d->err, 0);
+	figures(d);
+	if (!d->p) {
+		ui_wrap((struct ui_rect){y + 1, x + 1, b.h - 1, w - 2},
+			d->is->fig.job ? UI_DIM : UI_ERROR, d->err, 0);
 		return;
 	}
 	{
 		char when[32] = "";
-		const char *c = d->p.st[POSTURE_STALE].collected[0]
-				    ? d->p.st[POSTURE_STALE].collected
-				    : d->p.st[POSTURE_MFA].collected;
+		const char *c = d->p->st[POSTURE_STALE].collected[0]
+				    ? d->p->st[POSTURE_STALE].collected
+				    : d->p->st[POSTURE_MFA].collected;
 
 		idsec_short_time(c, when, sizeof(when));
 		ui_textf(y++, x, w, UI_DIM,
@@ -547,6 +550,7 @@ static int key(void *self, const struct ui_event *ev)
 		open_list(d, (enum posture_figure)d->sel);
 		return UI_HANDLED;
 	case UI_ACT_REFRESH:
+		idsec_figures_reload(d->is);
 		d->loaded = 0;
 		return UI_HANDLED;
 	case UI_ACT_FILTER:

@@ -19,6 +19,7 @@
 #include "tater/console.h"
 #include "tater/store.h"
 #include "tater/vault.h"
+#include "tater/worker.h"
 
 static struct idsec *the; /* one per console; UI thread only */
 
@@ -44,7 +45,124 @@ void idsec_put(struct idsec *is)
 	free(is->tenants);
 	catalog_free(is->cat);
 	vault_close(is->vault);
+	if (is->fig.have)
+		posture_free(&is->fig.p);
 	free(is);
+}
+
+/* ---- the identity figures, read off the UI thread ---- */
+
+struct figures_arg {
+	char scope[32];
+};
+
+static void free_posture(void *p)
+{
+	if (p) {
+		posture_free(p);
+		free(p);
+	}
+}
+
+static int figures_job(struct job *j, struct store *s, void *arg, struct tater_err *err)
+{
+	struct figures_arg *a = arg;
+	struct posture *p = calloc(1, sizeof(*p));
+	int ret;
+
+	if (!p)
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	if (!s) {
+		free(p);
+		return tater_errf(err, TATER_EIO, "no store");
+	}
+	job_progress(j, 0, 0, "identity figures");
+	if ((ret = posture_load(s, a->scope, NULL, p, err)) < 0) {
+		free(p);
+		return ret;
+	}
+	job_set_result(j, p, free_posture);
+	return 0;
+}
+
+static void figures_start(struct idsec *is)
+{
+	struct figures_arg *a = calloc(1, sizeof(*a));
+	struct tater_err err = {0};
+
+	if (!a)
+		return;
+	idsec_scope(is, a->scope, sizeof(a->scope));
+	is->fig.reload = 0;
+	is->fig.job_gen = is->generation;
+	is->fig.job_tenant = is->tenant_id;
+	if (worker_submit(is->ctx->worker, "read the identity figures", figures_job, a, free,
+			  &is->fig.job, &err) < 0) {
+		is->fig.job = 0;
+		snprintf(is->fig.err, sizeof(is->fig.err), "%s", err.msg);
+		/* Not again until something changes. */
+		is->fig.gen = is->generation;
+		is->fig.tenant = is->tenant_id;
+	}
+}
+
+const struct posture *idsec_figures(struct idsec *is, const char **why)
+{
+	int current = is->fig.gen == is->generation && is->fig.tenant == is->tenant_id &&
+		      (is->fig.have || is->fig.err[0]) && !is->fig.reload;
+
+	*why = NULL;
+	if (!is->tenant_id || !is->ctx->store) {
+		*why = "No tenant";
+		return NULL;
+	}
+	if (!current && !is->fig.job)
+		figures_start(is);
+	if (is->fig.have && is->fig.tenant == is->tenant_id)
+		return &is->fig.p; /* the latest, or the previous ones while new ones load */
+	if (is->fig.job)
+		*why = "Reading the identity figures...";
+	else if (is->fig.err[0])
+		*why = is->fig.err;
+	else
+		*why = "No identity figures";
+	return NULL;
+}
+
+void idsec_figures_reload(struct idsec *is)
+{
+	is->fig.reload = 1;
+}
+
+static int figures_event(struct idsec *is, struct worker_event *ev)
+{
+	struct posture *p;
+
+	if (!is->fig.job || ev->job_id != is->fig.job)
+		return 0;
+	is->fig.job = 0;
+	is->fig.gen = is->fig.job_gen;
+	is->fig.tenant = is->fig.job_tenant;
+	p = worker_event_take(ev);
+	if (ev->rc == 0 && p) {
+		if (is->fig.have)
+			posture_free(&is->fig.p);
+		is->fig.p = *p;
+		is->fig.have = 1;
+		is->fig.err[0] = '\0';
+		free(p);
+	} else {
+		free_posture(p);
+		if (is->fig.have && is->fig.tenant != is->tenant_id) {
+			posture_free(&is->fig.p);
+			is->fig.have = 0;
+		}
+		snprintf(is->fig.err, sizeof(is->fig.err), "Identity figures: %s",
+			 ev->rc == TATER_ECANCELED ? "reading them was cancelled" : ev->err.msg);
+	}
+	is->fig.seq++;
+	ui_dirty(is->ctx->ui);
+	return 1;
 }
 
 void idsec_reload_tenants(struct idsec *is)
@@ -408,6 +526,8 @@ int idsec_event(struct idsec *is, struct worker_event *ev)
 {
 	struct scan_result *r;
 
+	if (figures_event(is, ev))
+		return 1;
 	if (!is->scan_job || ev->job_id != is->scan_job)
 		return 0;
 	is->scan_job = 0;

@@ -37,6 +37,19 @@ struct idsec {
 	int njump;
 	/* A figure whose list the Identity screen opens on its next visit (-1: none). */
 	int open_list;
+	/* The identity figures of the selected tenant (see idsec_figures). */
+	struct {
+		struct posture p;
+		int have;	  /* p holds figures */
+		char err[512];	  /* why the last load failed ("" when it did not) */
+		unsigned gen;	  /* the generation and tenant they were read for */
+		int64_t tenant;
+		uint64_t job;	  /* the load running, or 0 */
+		unsigned job_gen; /* what it was started for */
+		int64_t job_tenant;
+		unsigned seq; /* bumped at each new result */
+		int reload;   /* asked for again */
+	} fig;
 };
 
 struct idsec *idsec_get(struct screen_ctx *ctx);
@@ -55,8 +68,17 @@ const struct catalog *idsec_catalog(struct idsec *is);
 /* Scan the selected tenant as a worker job, asking for the vault passphrase first when the
  * vault is locked and there is no key file. */
 void idsec_scan(struct idsec *is);
-/* Completion of the scan job: 1 when ev was it. */
+/* Completion of the scan job or of a figures load: 1 when ev was one of them. */
 int idsec_event(struct idsec *is, struct worker_event *ev);
+
+/* The identity figures of the selected tenant, as of its latest scan.  Reading them takes
+ * seconds at 100,000 users, so a worker job does it whenever they are out of date (a new
+ * scan, another tenant); until it ends this returns the previous figures of the same
+ * tenant, or NULL with *why saying why there are none ("reading ...", the error, "no
+ * tenant").  is->fig.seq changes when new figures arrive. */
+const struct posture *idsec_figures(struct idsec *is, const char **why);
+/* Read them again even though nothing changed (the user asked). */
+void idsec_figures_reload(struct idsec *is);
 
 /* The last scan of the selected tenant, for a header line; 0 when there is none. */
 struct idsec_last_scan {

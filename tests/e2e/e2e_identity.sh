@@ -123,8 +123,10 @@ GUESTS=$(q "SELECT count(*) FROM objects WHERE $S AND source = 'graph.users'
 
 # ---- the console ----
 run con << 'S'
+wait-idle
 dump @dash
 key 2
+wait-idle
 dump @ident
 key Enter
 wait-idle
@@ -153,6 +155,7 @@ resize 60 15
 dump @small
 resize 80 24
 key 1
+wait-idle
 dump @dash2
 key -
 key Enter
@@ -208,6 +211,7 @@ has "$T/con.test" "AADSTS"
 
 # ---- read-only: no acceptance, no scan ----
 run ro --readonly << 'S'
+wait-idle
 key 3
 keys /user-consent
 key Enter
@@ -224,6 +228,7 @@ has "$T/ro.noscan" "Read-only mode (--readonly)"
 q "INSERT INTO roles (os_user, role, granted_by, granted_at) VALUES ('$(id -un)', 'viewer', 'test', '2026-01-01')" ||
 	fail "cannot make the user a viewer"
 run viewer << 'S'
+wait-idle
 key 3
 keys /user-consent
 key Enter

@@ -244,6 +244,7 @@ has "$T/resize.back" "Activity log"
 
 # ---- read-only refuses changes at one chokepoint ----
 run readonly --readonly <<'S'
+wait-idle
 key -
 key a
 dump @refused
