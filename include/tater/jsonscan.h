@@ -31,4 +31,22 @@ struct json_page_scan {
  * jansson does. */
 int json_scan_page(const char *p, size_t len, const char *items_key, struct json_page_scan *out);
 
+/* The same, and each item of the items array that is an object handed to fn as its bytes
+ * (len, not NUL-terminated) with the string values of the named members of the item itself
+ * (vals[k] for fields[k]: decoded, NUL-terminated, valid during the call; NULL when the
+ * member is absent or not a string).  An items key that appears twice has the items of both
+ * handed over.  fn returns < 0 to stop: json_scan_items then returns -2 (the error it set is
+ * the caller's to keep).  Items come before the document is known to be well-formed: a page
+ * that turns out malformed still returns -1 after some items were handed over. */
+#define JSON_SCAN_MAX_FIELDS 8
+typedef int (*json_item_fn)(void *ctx, const char *item, size_t len, const char *const *vals);
+struct json_item_opts {
+	const char *const *fields;
+	int nfields; /* at most JSON_SCAN_MAX_FIELDS */
+	json_item_fn fn;
+	void *ctx;
+};
+int json_scan_items(const char *p, size_t len, const char *items_key,
+		    const struct json_item_opts *io, struct json_page_scan *out);
+
 #endif

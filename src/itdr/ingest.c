@@ -19,6 +19,7 @@
 #include "tater/endpoints.h"
 #include "tater/http.h"
 #include "tater/itdr.h"
+#include "tater/jsonscan.h"
 #include "tater/ratelimit.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
@@ -111,22 +112,28 @@ static void progress(struct ing *g, const char *phase)
 struct page_ctx {
 	struct ing *g;
 	struct stream_state *ss;
+	struct tater_err err; /* why stage_item stopped the page */
 };
 
-static int stage(struct ing *g, struct stream_state *ss, json_t *item, struct tater_err *err)
+/* One item of a page, as its bytes: staged under the key the store keeps it by (a detection
+ * or a risky user by id; a sign-in by user, time and id, so that a user's sign-ins in a
+ * window are one key range). */
+static int stage_item(void *ctx, const char *item, size_t len, const char *const *vals)
 {
-	const char *id = json_string_value(json_object_get(item, "id"));
-	const char *t = json_string_value(json_object_get(item, streams[ss->idx].field));
-	char key[400], nt[32], *text;
+	struct page_ctx *pc = ctx;
+	struct ing *g = pc->g;
+	struct stream_state *ss = pc->ss;
+	const char *id = vals[0], *t = vals[1], *uid = vals[2];
+	char key[400], nt[32];
 	int rc;
 
-	if (!json_is_object(item) || !id)
-		return tater_errf(err, TATER_EFORMAT, "%s: an item has no id",
-				  streams[ss->idx].label);
+	if (!id) {
+		tater_errf(&pc->err, TATER_EFORMAT, "%s: an item has no id",
+			   streams[ss->idx].label);
+		return -1;
+	}
 	norm_time(t, nt);
 	if (ss->idx == S_SIGNIN) {
-		const char *uid = json_string_value(json_object_get(item, "userId"));
-
 		snprintf(key, sizeof(key), "%s/%s/%s", uid && *uid ? uid : "-",
 			 nt[0] ? nt : "0000-00-00T00:00:00Z", id);
 		if (nt[0] && (!g->min_signin[0] || strcmp(nt, g->min_signin) < 0))
@@ -136,33 +143,45 @@ static int stage(struct ing *g, struct stream_state *ss, json_t *item, struct ta
 	}
 	if (nt[0] && strcmp(nt, ss->newest) > 0)
 		snprintf(ss->newest, sizeof(ss->newest), "%s", nt);
-	if (!(text = json_dumps(item, JSON_COMPACT)))
-		return tater_errf(err, TATER_ENOMEM, "out of memory");
 	sqlite3_bind_int(g->stage, 1, ss->idx);
 	sqlite3_bind_text(g->stage, 2, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(g->stage, 3, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g->stage, 3, item, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(g->stage);
 	sqlite3_reset(g->stage);
-	free(text);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(g->s, "staging ITDR data", err);
+	if (rc != SQLITE_DONE) {
+		store_sqlerr(g->s, "staging ITDR data", &pc->err);
+		return -1;
+	}
 	ss->items++;
 	return 0;
 }
 
-static int page_fn(void *ctx, const json_t *items, const json_t *page, struct tater_err *err)
+/* A page as it came: the scanner hands over each item's bytes and the fields the key needs,
+ * so that no tree is built and no item re-serialised. */
+static int page_fn(void *ctx, const struct http_raw_page *pg, struct tater_err *err)
 {
 	struct page_ctx *pc = ctx;
+	const char *fields[3] = {"id", streams[pc->ss->idx].field, "userId"};
+	struct json_item_opts io = {fields, 3, stage_item, pc};
+	struct json_page_scan scan;
 	char phase[64];
-	json_t *item;
-	size_t i;
-	int ret;
+	int rc;
 
-	(void)page;
 	if (pc->g->o && pc->g->o->cancel && atomic_load(pc->g->o->cancel))
 		return tater_errf(err, TATER_ECANCELED, "ingest canceled");
-	json_array_foreach(items, i,
-			   item) if ((ret = stage(pc->g, pc->ss, item, err)) < 0) return ret;
+	if (!pg->items_all_objects)
+		return tater_errf(err, TATER_EFORMAT, "%s: an item is not a JSON object",
+				  streams[pc->ss->idx].label);
+	memset(&pc->err, 0, sizeof(pc->err));
+	rc = json_scan_items(pg->body, pg->len, NULL, &io, &scan);
+	free(scan.next);
+	if (rc == -2) {
+		*err = pc->err;
+		return err->code;
+	}
+	if (rc < 0) /* the client checked this very page: only memory can fail */
+		return tater_errf(err, TATER_ENOMEM, "%s: %s", streams[pc->ss->idx].label,
+				  scan.error);
 	snprintf(phase, sizeof(phase), "%s %ld", streams[pc->ss->idx].label, pc->ss->items);
 	progress(pc->g, phase);
 	return 0;
@@ -550,7 +569,7 @@ static int add_stream(struct ing *g, struct http_client *hc, struct http_auth *g
 	p.req.auth = graph;
 	p.req.tenant = t->tenant_id;
 	p.paging = HTTP_PAGING_ODATA;
-	p.on_page = page_fn;
+	p.on_page_raw = page_fn;
 	p.on_done = done_fn;
 	p.ctx = pc;
 	ret = http_multi_add_paged(hc, &p, err);

@@ -20,6 +20,11 @@ struct scanner {
 	int link_state[2];
 	char *link[2]; /* [0] @odata.nextLink, [1] nextLink */
 	int link_slot; /* which one the string being read goes to */
+	/* json_scan_items: the caller's fields, and their values in the current item. */
+	const struct json_item_opts *io;
+	char *vals[JSON_SCAN_MAX_FIELDS];
+	int field; /* which one the string being read goes to */
+	int stopped;
 };
 
 static int fail(struct scanner *s, const char *msg)
@@ -275,7 +280,7 @@ static int literal(struct scanner *s, const char *word)
 }
 
 /* What a value is to its parent, so that only the paging members are looked at. */
-enum role { OTHER, TOP, ITEMS, NEXT };
+enum role { OTHER, TOP, ITEMS, NEXT, ITEM, FIELD };
 
 static int value(struct scanner *s, int depth, enum role role);
 
@@ -289,13 +294,29 @@ static int array(struct scanner *s, int depth, enum role role)
 	}
 	for (;;) {
 		skip_ws(s);
+		const unsigned char *item = s->p;
+		int is_object = s->p < s->end && *s->p == '{';
+
 		if (role == ITEMS) {
 			s->out->nitems++;
-			if (s->p < s->end && *s->p != '{')
+			if (!is_object)
 				s->out->items_all_objects = 0;
 		}
-		if (value(s, depth + 1, OTHER) < 0)
+		if (value(s, depth + 1, role == ITEMS && s->io && is_object ? ITEM : OTHER) < 0)
 			return -1;
+		if (role == ITEMS && s->io && is_object) {
+			int rc = s->io->fn(s->io->ctx, (const char *)item, (size_t)(s->p - item),
+					   (const char *const *)s->vals);
+
+			for (int k = 0; k < JSON_SCAN_MAX_FIELDS; k++) {
+				free(s->vals[k]);
+				s->vals[k] = NULL;
+			}
+			if (rc < 0) {
+				s->stopped = 1;
+				return fail(s, "stopped by the caller");
+			}
+		}
 		skip_ws(s);
 		if (s->p >= s->end)
 			return fail(s, "an array is not closed");
@@ -309,8 +330,39 @@ static int array(struct scanner *s, int depth, enum role role)
 	}
 }
 
+/* A key as written (len bytes after its opening quote), decoded into buf when it holds
+ * escapes (rare); NULL when such a key is too long to be one we look for. */
+static const unsigned char *plain_key(struct scanner *s, const unsigned char *key, size_t *len,
+				      char *buf, size_t size)
+{
+	struct scanner t = *s;
+
+	if (!memchr(key, '\\', *len))
+		return key;
+	if (*len + 1 > size)
+		return NULL;
+	t.p = key - 1;
+	t.error = NULL;
+	if (string(&t, buf, len) < 0)
+		return NULL;
+	return (const unsigned char *)buf;
+}
+
+/* An item's members: which of the caller's fields a key names (-1: none). */
+static int field_of(struct scanner *s, const unsigned char *key, size_t len)
+{
+	char buf[128];
+
+	if (!(key = plain_key(s, key, &len, buf, sizeof(buf))))
+		return -1;
+	for (int k = 0; k < s->io->nfields; k++)
+		if (strlen(s->io->fields[k]) == len && !memcmp(key, s->io->fields[k], len))
+			return k;
+	return -1;
+}
+
 /* The top object's members: which one a key names. */
-static enum role member_role(struct scanner *s, const unsigned char *key, size_t len, int escaped,
+static enum role member_role(struct scanner *s, const unsigned char *key, size_t len,
 			     int *is_odata_next)
 {
 	const char *items = s->items_key ? s->items_key : "value";
@@ -318,18 +370,8 @@ static enum role member_role(struct scanner *s, const unsigned char *key, size_t
 	size_t n = len;
 
 	*is_odata_next = 0;
-	if (escaped) {
-		/* Rare: decode short keys to compare them; a long one matches nothing. */
-		struct scanner t = *s;
-
-		if (len + 1 > sizeof(buf))
-			return OTHER;
-		t.p = key - 1;
-		t.error = NULL;
-		if (string(&t, buf, &n) < 0)
-			return OTHER;
-		key = (const unsigned char *)buf;
-	}
+	if (!(key = plain_key(s, key, &n, buf, sizeof(buf))))
+		return OTHER;
 	if (n == strlen(items) && !memcmp(key, items, n))
 		return ITEMS;
 	if (n == 15 && !memcmp(key, "@odata.nextLink", 15)) {
@@ -352,7 +394,7 @@ static int object(struct scanner *s, int depth, enum role role)
 	for (;;) {
 		const unsigned char *key;
 		enum role mrole = OTHER;
-		int escaped, odata = 0;
+		int odata = 0;
 
 		skip_ws(s);
 		if (s->p >= s->end || *s->p != '"')
@@ -360,15 +402,27 @@ static int object(struct scanner *s, int depth, enum role role)
 		key = s->p + 1;
 		if (string(s, NULL, NULL) < 0)
 			return -1;
-		escaped = memchr(key, '\\', (size_t)(s->p - 1 - key)) != NULL;
-		if (role == TOP)
-			mrole = member_role(s, key, (size_t)(s->p - 1 - key), escaped, &odata);
+		if (role == TOP) {
+			mrole = member_role(s, key, (size_t)(s->p - 1 - key), &odata);
+		} else if (role == ITEM) {
+			int k = field_of(s, key, (size_t)(s->p - 1 - key));
+
+			if (k >= 0) {
+				mrole = FIELD;
+				s->field = k;
+			}
+		}
 		skip_ws(s);
 		if (s->p >= s->end || *s->p != ':')
 			return fail(s, "expected ':' after an object key");
 		s->p++;
 		skip_ws(s);
-		if (mrole == ITEMS) {
+		if (mrole == FIELD && (s->p >= s->end || *s->p != '"')) {
+			/* Not a string: the field counts as absent. */
+			free(s->vals[s->field]);
+			s->vals[s->field] = NULL;
+			mrole = OTHER;
+		} else if (mrole == ITEMS) {
 			/* A repeated key: the last one counts, as in jansson. */
 			s->out->items_found = 1;
 			s->out->items_is_array = s->p < s->end && *s->p == '[';
@@ -405,6 +459,27 @@ static int object(struct scanner *s, int depth, enum role role)
 	}
 }
 
+/* A string, decoded into *out (malloc'd). */
+static int decoded_string(struct scanner *s, char **out)
+{
+	const unsigned char *q = s->p;
+	struct scanner t = *s;
+	size_t n;
+	char *dec;
+
+	/* The raw length bounds the decoded one. */
+	if (string(&t, NULL, NULL) < 0)
+		return string(s, NULL, NULL);
+	if (!(dec = malloc((size_t)(t.p - q) + 1)))
+		return fail(s, "out of memory");
+	if (string(s, dec, &n) < 0) {
+		free(dec);
+		return -1;
+	}
+	*out = dec;
+	return 0;
+}
+
 static int value(struct scanner *s, int depth, enum role role)
 {
 	if (depth > MAX_DEPTH)
@@ -418,27 +493,13 @@ static int value(struct scanner *s, int depth, enum role role)
 	case '[':
 		return array(s, depth, role);
 	case '"':
-		if (role == NEXT) {
-			const unsigned char *q = s->p;
-			size_t raw, n;
-			char *dec;
-
-			/* The raw length bounds the decoded one. */
-			{
-				struct scanner t = *s;
-
-				if (string(&t, NULL, NULL) < 0)
-					return string(s, NULL, NULL);
-				raw = (size_t)(t.p - q);
-			}
-			if (!(dec = malloc(raw + 1)))
-				return fail(s, "out of memory");
-			if (string(s, dec, &n) < 0) {
-				free(dec);
-				return -1;
-			}
-			s->link[s->link_slot] = dec;
-			return 0;
+		if (role == NEXT)
+			return decoded_string(s, &s->link[s->link_slot]);
+		if (role == FIELD) {
+			/* A repeated key: the last one counts. */
+			free(s->vals[s->field]);
+			s->vals[s->field] = NULL;
+			return decoded_string(s, &s->vals[s->field]);
 		}
 		return string(s, NULL, NULL);
 	case 't':
@@ -455,13 +516,15 @@ static int value(struct scanner *s, int depth, enum role role)
 	}
 }
 
-int json_scan_page(const char *p, size_t len, const char *items_key, struct json_page_scan *out)
+static int scan(const char *p, size_t len, const char *items_key, const struct json_item_opts *io,
+		struct json_page_scan *out)
 {
 	struct scanner s = {.p = (const unsigned char *)p,
 			    .end = (const unsigned char *)p + len,
 			    .start = (const unsigned char *)p,
 			    .items_key = items_key,
-			    .out = out};
+			    .out = out,
+			    .io = io};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -484,6 +547,8 @@ int json_scan_page(const char *p, size_t len, const char *items_key, struct json
 	}
 	free(s.link[0]);
 	free(s.link[1]);
+	for (int k = 0; k < JSON_SCAN_MAX_FIELDS; k++)
+		free(s.vals[k]);
 	if (rc < 0) {
 		const unsigned char *q;
 
@@ -499,7 +564,24 @@ int json_scan_page(const char *p, size_t len, const char *items_key, struct json
 				out->column++;
 			}
 		}
-		return -1;
+		return s.stopped ? -2 : -1;
 	}
 	return 0;
+}
+
+int json_scan_page(const char *p, size_t len, const char *items_key, struct json_page_scan *out)
+{
+	return scan(p, len, items_key, NULL, out);
+}
+
+int json_scan_items(const char *p, size_t len, const char *items_key,
+		    const struct json_item_opts *io, struct json_page_scan *out)
+{
+	if (!io || !io->fn || io->nfields < 0 || io->nfields > JSON_SCAN_MAX_FIELDS) {
+		memset(out, 0, sizeof(*out));
+		out->error = "json_scan_items: no callback, or too many fields";
+		out->line = out->column = 1;
+		return -1;
+	}
+	return scan(p, len, items_key, io, out);
 }

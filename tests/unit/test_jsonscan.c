@@ -54,6 +54,68 @@ static void jansson_view(const char *p, size_t len, const char *key, struct expe
 	}
 }
 
+/* json_scan_items hands over every object item as jansson reads it, with its fields. */
+static const char *const item_fields[] = {"id", "userId", "createdDateTime"};
+
+struct items_seen {
+	json_t *want; /* the items array (jansson) */
+	size_t next;  /* the index of the next item expected */
+	int calls;
+};
+
+static int on_item(void *ctx, const char *item, size_t len, const char *const *vals)
+{
+	struct items_seen *is = ctx;
+	json_t *got = json_loadb(item, len, 0, NULL), *want;
+
+	/* The next object item of the array (non-objects are not handed over). */
+	while ((want = json_array_get(is->want, is->next)) && !json_is_object(want))
+		is->next++;
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_true(json_equal(got, want));
+	for (int k = 0; k < 3; k++) {
+		const char *w = json_string_value(json_object_get(want, item_fields[k]));
+
+		if (w)
+			assert_string_equal(vals[k], w);
+		else
+			assert_null(vals[k]);
+	}
+	json_decref(got);
+	is->next++;
+	is->calls++;
+	return 0;
+}
+
+static void check_items(const char *p, size_t len, const char *key, const struct expect *e)
+{
+	struct items_seen is = {0};
+	struct json_item_opts io = {item_fields, 3, on_item, &is};
+	struct json_page_scan s;
+	json_t *items = json_object_get(e->doc, key ? key : "value");
+	size_t objects = 0, i;
+	json_t *it;
+
+	/* A repeated items key hands over both arrays: not compared here. */
+	{
+		const char *k = "\"value\"", *q = p, *end = p + len;
+		int seen = 0;
+
+		while (q < end && (q = memmem(q, (size_t)(end - q), k, strlen(k)))) {
+			seen++;
+			q += strlen(k);
+		}
+		if (!json_is_array(items) || seen > 1)
+			return;
+	}
+	json_array_foreach(items, i, it) objects += json_is_object(it) != 0;
+	is.want = items;
+	assert_int_equal(json_scan_items(p, len, key, &io, &s), 0);
+	assert_int_equal(is.calls, objects);
+	free(s.next);
+}
+
 /* The scanner and jansson agree on p; returns whether it was well-formed. */
 static int agree(const char *p, size_t len, const char *key)
 {
@@ -82,6 +144,7 @@ static int agree(const char *p, size_t len, const char *key)
 		} else {
 			assert_null(s.next);
 		}
+		check_items(p, len, key, &e);
 	} else if (rc == 0) {
 		assert_int_equal(s.is_object, 0);
 	} else {
@@ -115,6 +178,12 @@ static void test_graph_pages(void **state)
 	assert_true(AGREE(
 	    "{\"value\":[],\"@odata.nextLink\":\"https:\\/\\/h\\/p?q=\\u00e9&r=\\ud83d\\ude00\"}"));
 	assert_true(AGREE("{\"val\\u0075e\":[{},{}],\"@odata.next\\u004cink\":\"x\"}"));
+	/* Fields of items: escaped, repeated (the last counts), not strings, nested look-alikes. */
+	assert_true(AGREE("{\"value\":[{\"id\":\"a\\u00e9\",\"userId\":\"u1\","
+			  "\"createdDateTime\":\"2026-11-30T12:34:56.1234567Z\"},"
+			  "{\"id\":1,\"userId\":null,\"x\":{\"id\":\"inner\"}},"
+			  "{\"i\\u0064\":\"escaped-key\",\"id\":\"first\",\"id\":\"last\"},"
+			  "{\"id\":\"ok\",\"userId\":[\"not\",\"a\",\"string\"]}]}"));
 	/* Items that are not all objects; items that are not an array; nested look-alikes. */
 	assert_true(AGREE("{\"value\":[{},1,\"s\",null,[]]}"));
 	assert_true(AGREE("{\"value\":{\"value\":[1,2]}}"));
@@ -183,6 +252,31 @@ static void test_malformed_pages(void **state)
 	/* A NUL byte inside a string, and in the middle of the text. */
 	assert_false(agree("{\"a\":\"x\0y\"}", 11, NULL));
 	assert_false(agree("{}\0", 3, NULL));
+}
+
+static int stop_at_second(void *ctx, const char *item, size_t len, const char *const *vals)
+{
+	int *n = ctx;
+
+	(void)item, (void)len, (void)vals;
+	return ++*n == 2 ? -1 : 0;
+}
+
+static void test_items_stop_and_bad_options(void **state)
+{
+	const char *p = "{\"value\":[{\"id\":\"1\"},{\"id\":\"2\"},{\"id\":\"3\"}]}";
+	const char *const f[] = {"id"};
+	int n = 0;
+	struct json_item_opts io = {f, 1, stop_at_second, &n};
+	struct json_page_scan s;
+
+	(void)state;
+	assert_int_equal(json_scan_items(p, strlen(p), NULL, &io, &s), -2);
+	assert_int_equal(n, 2);
+	io.nfields = JSON_SCAN_MAX_FIELDS + 1;
+	assert_int_equal(json_scan_items(p, strlen(p), NULL, &io, &s), -1);
+	assert_non_null(s.error);
+	assert_int_equal(json_scan_items(p, strlen(p), NULL, NULL, &s), -1);
 }
 
 static void test_where_it_went_wrong(void **state)
@@ -272,9 +366,12 @@ static void test_mutations_agree(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_graph_pages),		cmocka_unit_test(test_malformed_pages),
-	    cmocka_unit_test(test_where_it_went_wrong), cmocka_unit_test(test_depth_limit),
+	    cmocka_unit_test(test_graph_pages),
+	    cmocka_unit_test(test_malformed_pages),
+	    cmocka_unit_test(test_where_it_went_wrong),
+	    cmocka_unit_test(test_depth_limit),
 	    cmocka_unit_test(test_mutations_agree),
+	    cmocka_unit_test(test_items_stop_and_bad_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
