@@ -52,7 +52,9 @@ struct scan_ctx {
 	struct endpoints ep; /* a copy: SharePoint's host is filled in during the scan */
 	const struct scan_opts *o;
 	const struct tenant *t;
-	sqlite3_stmt *stage;
+	sqlite3_stmt *stage;	   /* an item with its key worked out in C */
+	sqlite3_stmt *stage_sql;   /* an item SQLite keys (role members, keys that are not strings) */
+	sqlite3_stmt *stage_whole; /* a singleton page, or an object a collector built */
 	struct source_state st[COLLECT_MAX_SOURCES];
 	size_t nst;
 	int64_t sources_done;

@@ -19,6 +19,7 @@
 #include "tater/collect.h"
 #include "tater/endpoints.h"
 #include "tater/http.h"
+#include "tater/jsonscan.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
 #include "tater/vault.h"
@@ -66,7 +67,9 @@ static const struct m365_source m365_sources[] = {
 struct page_ctx {
 	struct scan_ctx *sc;
 	struct source_state *ss;
-	json_t *role; /* {"id","roleTemplateId","displayName"} for members; else NULL */
+	json_t *role;	 /* {"id","roleTemplateId","displayName"} for members; else NULL */
+	char *role_text; /* the same as JSON text */
+	struct tater_err err; /* why stage_item stopped a page */
 };
 
 static void progress(struct scan_ctx *sc, const char *phase)
@@ -82,36 +85,75 @@ static const char *short_name(const char *source)
 	return dot ? dot + 1 : source;
 }
 
-/* Stage one page as it came: SQLite splits it into objects at the swap, so no item is
- * re-serialised here.  role is the directory role of a members page, else NULL. */
-static int stage_page(struct scan_ctx *sc, struct source_state *ss, const char *body, size_t len,
-		      int singleton, const json_t *role, struct tater_err *err)
+/* Staging: each item as its bytes, under the key objects keeps it by (its "id", else its
+ * "Identity" (Exchange), else its "settingName" (Fabric), else the kind), read by the
+ * scanner as the page is checked: no tree, no re-serialising, and the swap only copies.  A
+ * role member's key is "<role id>/<member id>" and its JSON gets the role as "@role"; those
+ * pages are few and small, and SQLite does them, as it does an item whose key is not a
+ * string. */
+static int stage_run(struct scan_ctx *sc, sqlite3_stmt *st, struct tater_err *err)
 {
-	const char *items = ss->def && ss->def->items_key ? ss->def->items_key : NULL;
-	char ipath[64];
+	int rc = sqlite3_step(st);
 
-	char *role_text = role ? json_dumps(role, JSON_COMPACT) : NULL;
-	int rc;
-
-	sqlite3_bind_text(sc->stage, 1, ss->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(sc->stage, 2, ss->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(sc->stage, 3, singleton);
-	if (role_text)
-		sqlite3_bind_text(sc->stage, 4, role_text, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(sc->stage, 4);
-	sqlite3_bind_text(sc->stage, 5, body, (int)len, SQLITE_STATIC);
-	if (items) {
-		snprintf(ipath, sizeof(ipath), "$.%s", items);
-		sqlite3_bind_text(sc->stage, 6, ipath, -1, SQLITE_TRANSIENT);
-	} else {
-		sqlite3_bind_null(sc->stage, 6);
-	}
-	rc = sqlite3_step(sc->stage);
-	sqlite3_reset(sc->stage);
-	free(role_text);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(sc->s, "staging collected objects", err);
+	return 0;
+}
+
+/* A singleton (the page is the object) or an object a collector built. */
+static int stage_whole(struct scan_ctx *sc, struct source_state *ss, const char *body, size_t len,
+		       struct tater_err *err)
+{
+	sqlite3_bind_text(sc->stage_whole, 1, ss->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(sc->stage_whole, 2, ss->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(sc->stage_whole, 3, body, (int)len, SQLITE_STATIC);
+	return stage_run(sc, sc->stage_whole, err);
+}
+
+static const char *const item_fields[] = {"id", "Identity", "settingName", "@role"};
+
+static int stage_item(void *ctx, const char *item, size_t len, const char *const *vals)
+{
+	struct page_ctx *pc = ctx;
+	struct scan_ctx *sc = pc->sc;
+	const char *key = vals[0] ? vals[0] : vals[1] ? vals[1] : vals[2];
+	sqlite3_stmt *st;
+
+	if (pc->role_text || !key || vals[3]) {
+		st = sc->stage_sql;
+		if (pc->role_text)
+			sqlite3_bind_text(st, 4, pc->role_text, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 4);
+	} else {
+		st = sc->stage;
+		sqlite3_bind_text(st, 4, key, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_text(st, 1, pc->ss->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pc->ss->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, item, (int)len, SQLITE_STATIC);
+	return stage_run(sc, st, &pc->err) < 0 ? -1 : 0;
+}
+
+/* One page's items into the staging table. */
+static int stage_items(struct page_ctx *pc, const struct http_raw_page *pg, struct tater_err *err)
+{
+	struct json_item_opts io = {item_fields, 4, stage_item, pc};
+	struct json_page_scan scan;
+	int rc;
+
+	memset(&pc->err, 0, sizeof(pc->err));
+	rc = json_scan_items(pg->body, pg->len,
+			     pc->ss->def && pc->ss->def->items_key ? pc->ss->def->items_key : NULL,
+			     &io, &scan);
+	free(scan.next);
+	if (rc == -2) {
+		*err = pc->err;
+		return err->code;
+	}
+	if (rc < 0) /* the client checked this very page: only memory can fail */
+		return tater_errf(err, TATER_ENOMEM, "%s: %s", pc->ss->source, scan.error);
 	return 0;
 }
 
@@ -150,12 +192,14 @@ static int page_fn(void *ctx, const struct http_raw_page *pg, struct tater_err *
 	if (!pg->singleton && !pg->items_all_objects)
 		return tater_errf(err, TATER_EFORMAT, "%s: an item is not a JSON object",
 				  pc->ss->source);
-	if ((ret = stage_page(sc, pc->ss, pg->body, pg->len, pg->singleton, pc->role, err)) < 0)
-		return ret;
 	if (pg->singleton) {
+		if ((ret = stage_whole(sc, pc->ss, pg->body, pg->len, err)) < 0)
+			return ret;
 		pc->ss->items++;
 		return 0;
 	}
+	if ((ret = stage_items(pc, pg, err)) < 0)
+		return ret;
 	if ((fanout || domains) && pg->nitems) {
 		json_t *doc = NULL, *items = page_items(pc, pg, &doc, err);
 		size_t i;
@@ -196,6 +240,12 @@ static int add_collection(struct scan_ctx *sc, struct source_state *ss, const ch
 	pc->sc = sc;
 	pc->ss = ss;
 	pc->role = role ? json_incref(role) : NULL;
+	if (role && !(pc->role_text = json_dumps(role, JSON_COMPACT))) {
+		json_decref(pc->role);
+		free(pc);
+		free(url);
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	}
 	p.req.url = url;
 	p.req.auth = auth_entra_source(sc->auth, api);
 	p.req.tenant = sc->t->tenant_id;
@@ -215,6 +265,7 @@ static int add_collection(struct scan_ctx *sc, struct source_state *ss, const ch
 	if (ret < 0) {
 		ss->pending--;
 		json_decref(pc->role);
+		free(pc->role_text);
 		free(pc);
 	}
 	return ret;
@@ -273,6 +324,7 @@ static void done_fn(void *ctx, int rc, const struct tater_err *e, const struct h
 	(void)info;
 	m365_source_release(pc->sc, pc->ss, rc, e);
 	json_decref(pc->role);
+	free(pc->role_text);
 	free(pc);
 }
 
@@ -306,7 +358,7 @@ int m365_source_stage(struct scan_ctx *sc, struct source_state *ss, const json_t
 
 	if (!text)
 		return tater_errf(err, TATER_ENOMEM, "out of memory");
-	ret = stage_page(sc, ss, text, strlen(text), 1, NULL, err);
+	ret = stage_whole(sc, ss, text, strlen(text), err);
 	free(text);
 	if (ret == 0)
 		ss->items++;
@@ -382,29 +434,15 @@ static int swap_in(struct scan_ctx *sc, const char *scope, int64_t scan_id,
 	sqlite3_stmt *copy = NULL;
 	int ret = 0;
 
-	/* Split the staged pages into objects: each item of "value" (members get their
-	 * role added as "@role"), or the page itself for a singleton. */
-	if (sqlite3_prepare_v2(db,
-			       "INSERT OR REPLACE INTO main.objects (scope, source, key, kind, scan_id,"
-			       " json)"
-			       " SELECT ?1, p.source,"
-			       "  CASE WHEN p.role IS NULL THEN coalesce(e.value ->> '$.id',"
-			       "   e.value ->> '$.Identity', e.value ->> '$.settingName', p.kind)"
-			       "   ELSE (p.role ->> '$.id') || '/' || coalesce(e.value ->> '$.id', '?')"
-			       "  END, p.kind, ?2,"
-			       "  CASE WHEN p.role IS NULL THEN e.value"
-			       "   ELSE json_set(e.value, '$.\"@role\"', json(p.role)) END"
-			       " FROM temp.tater_stage p, json_each(p.body, coalesce(p.items, '$.value')) e"
-			       " WHERE p.source = ?3 AND p.singleton = 0"
-			       " UNION ALL"
-			       " SELECT ?1, p.source, coalesce(p.body ->> '$.id', p.body ->> '$.Identity',"
-			       "  p.kind), p.kind, ?2,"
-			       "  json_remove(p.body, '$.\"@odata.context\"')"
-			       " FROM temp.tater_stage p WHERE p.source = ?3 AND p.singleton = 1"
-			       /* In key order, the index grows at its end instead of at random
-				* places, which keeps a 100,000-user swap out of the disk. */
-			       " ORDER BY 3",
-			       -1, &copy, NULL) != SQLITE_OK)
+	/* The sources read whole are copied at the end, in one pass over the staged items (a
+	 * pass per source would read them all each time). */
+	if ((ret = store_exec(sc->s,
+			      "CREATE TEMP TABLE IF NOT EXISTS tater_ok (source TEXT PRIMARY KEY);"
+			      " DELETE FROM temp.tater_ok",
+			      err)) < 0)
+		return ret;
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.tater_ok (source) VALUES (?)", -1,
+			       &copy, NULL) != SQLITE_OK)
 		return store_sqlerr(sc->s, "storing the scan", err);
 	for (size_t i = 0; i < sc->nst; i++) {
 		struct source_state *ss = &sc->st[i];
@@ -453,9 +491,7 @@ static int swap_in(struct scan_ctx *sc, const char *scope, int64_t scan_id,
 		if ((ret = store_objects_clear(sc->s, scope, ss->source, err)) < 0)
 			break;
 		if (!strcmp(status, "ok")) {
-			sqlite3_bind_text(copy, 1, scope, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(copy, 2, scan_id);
-			sqlite3_bind_text(copy, 3, ss->source, -1, SQLITE_STATIC);
+			sqlite3_bind_text(copy, 1, ss->source, -1, SQLITE_STATIC);
 			if (sqlite3_step(copy) != SQLITE_DONE) {
 				ret = store_sqlerr(sc->s, "storing the scan", err);
 				break;
@@ -466,6 +502,24 @@ static int swap_in(struct scan_ctx *sc, const char *scope, int64_t scan_id,
 		if ((ret = store_source_status(sc->s, scan_id, scope, ss->source, status, http,
 					       ss->items, detail[0] ? detail : NULL, err)) < 0)
 			break;
+	}
+	sqlite3_finalize(copy);
+	copy = NULL;
+	/* The staged items, already keyed, in key order: the index grows at its end instead
+	 * of at random places, which keeps a 100,000-user swap out of the disk. */
+	if (ret == 0 &&
+	    sqlite3_prepare_v2(db,
+			       "INSERT OR REPLACE INTO main.objects (scope, source, key, kind, scan_id,"
+			       " json) SELECT ?1, source, key, kind, ?2, json FROM temp.tater_stage"
+			       " WHERE source IN (SELECT source FROM temp.tater_ok)"
+			       " ORDER BY source, key",
+			       -1, &copy, NULL) != SQLITE_OK)
+		ret = store_sqlerr(sc->s, "storing the scan", err);
+	if (ret == 0) {
+		sqlite3_bind_text(copy, 1, scope, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(copy, 2, scan_id);
+		if (sqlite3_step(copy) != SQLITE_DONE)
+			ret = store_sqlerr(sc->s, "storing the scan", err);
 	}
 	sqlite3_finalize(copy);
 	return ret;
@@ -498,15 +552,28 @@ int m365_collect(struct store *s, struct http_client *hc, struct auth_entra *aut
 	sc->nst = MEMBERS_INDEX + 1;
 
 	if ((ret = store_exec(s,
-			      "CREATE TEMP TABLE IF NOT EXISTS tater_stage (source TEXT NOT NULL,"
-			      " kind TEXT NOT NULL, singleton INTEGER NOT NULL, role TEXT,"
-			      " body TEXT NOT NULL, items TEXT); DELETE FROM temp.tater_stage;",
+			      "DROP TABLE IF EXISTS temp.tater_stage;"
+			      "CREATE TEMP TABLE tater_stage (source TEXT NOT NULL, kind TEXT NOT NULL,"
+			      " key TEXT NOT NULL, json TEXT NOT NULL);",
 			      err)) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(db,
-			       "INSERT INTO temp.tater_stage (source, kind, singleton, role, body, items)"
-			       " VALUES (?, ?, ?, ?, ?, ?)",
-			       -1, &sc->stage, NULL) != SQLITE_OK) {
+			       "INSERT INTO temp.tater_stage (source, kind, json, key)"
+			       " VALUES (?1, ?2, ?3, ?4)",
+			       -1, &sc->stage, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO temp.tater_stage (source, kind, key, json) SELECT ?1, ?2,"
+			       " CASE WHEN ?4 IS NULL THEN coalesce(j ->> '$.id', j ->> '$.Identity',"
+			       "  j ->> '$.settingName', ?2)"
+			       "  ELSE (?4 ->> '$.id') || '/' || coalesce(j ->> '$.id', '?') END,"
+			       " CASE WHEN ?4 IS NULL THEN json(j)"
+			       "  ELSE json_set(j, '$.\"@role\"', json(?4)) END FROM (SELECT ?3 AS j)",
+			       -1, &sc->stage_sql, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO temp.tater_stage (source, kind, key, json) SELECT ?1, ?2,"
+			       " coalesce(j ->> '$.id', j ->> '$.Identity', ?2),"
+			       " json_remove(j, '$.\"@odata.context\"') FROM (SELECT ?3 AS j)",
+			       -1, &sc->stage_whole, NULL) != SQLITE_OK) {
 		ret = store_sqlerr(s, "staging a scan", err);
 		goto fail;
 	}
@@ -572,6 +639,8 @@ void m365_collection_free(struct m365_collection *c)
 	if (!sc)
 		return;
 	sqlite3_finalize(sc->stage);
+	sqlite3_finalize(sc->stage_sql);
+	sqlite3_finalize(sc->stage_whole);
 	store_exec(sc->s, "DELETE FROM temp.tater_stage", NULL);
 	collect_extras_free(sc);
 	free(sc);
