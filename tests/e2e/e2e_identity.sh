@@ -12,41 +12,8 @@ if [ -z "${TATER_SIM:-}" ] || ! command -v sqlite3 > /dev/null || ! command -v j
 	echo "SKIP: needs tater-sim, sqlite3 and jq"
 	exit 77
 fi
-T=$(mktemp -d "${TMPDIR:-/tmp}/tater-e2e-id.XXXXXX")
-SIM_PID=
-cleanup() {
-	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2> /dev/null && wait "$SIM_PID" 2> /dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-[ -n "${E2E_KEEP:-}" ] && trap - EXIT
-export HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
-export LANG=C.UTF-8 TERM=xterm-256color
-unset NO_COLOR TATER_KEY_FILE LC_ALL TATER_CA_FILE
-mkdir -p "$HOME" "$XDG_CONFIG_HOME"
-fails=0
-
-fail() {
-	printf 'FAIL: %s\n' "$*"
-	fails=$((fails + 1))
-}
-has() { # has FILE TEXT
-	grep -qF -- "$2" "$1" || fail "$(basename "$1"): expected \"$2\" on screen"
-}
-hasnt() {
-	! grep -qF -- "$2" "$1" || fail "$(basename "$1"): \"$2\" must not be on screen"
-}
-# run NAME [tater options...] < script: dumps land in $T/NAME.*
-run() {
-	name=$1
-	shift
-	sed "s#@#$T/$name.#g" > "$T/$name.script"
-	"$TATER_BIN" --store "$T/db" --key-file "$T/key" "$@" --script "$T/$name.script" \
-		> "$T/$name.out" 2> "$T/$name.err"
-	rc=$?
-	[ $rc -eq 0 ] || fail "$name: tater exited $rc: $(cat "$T/$name.err")"
-}
-q() { sqlite3 "$T/db" "$1"; }
+. "$(dirname "$0")/lib.sh"
+e2e_init e2e_identity
 
 # ---- the simulator, with a hostile display name among the risky users ----
 cat > "$T/estate.json" << 'E'
@@ -72,16 +39,7 @@ cat > "$T/estate.json" << 'E'
   ]
 }
 E
-"$TATER_SIM" --port 0 --port-file "$T/port" --users 300 --estate "$T/estate.json" \
-	2> "$T/sim.log" &
-SIM_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-PORT=$(cat "$T/port" 2> /dev/null)
-[ -n "$PORT" ] || { echo "FAIL: tater-sim did not start: $(cat "$T/sim.log")"; exit 1; }
+sim_start --users 300 --estate "$T/estate.json"
 
 # ---- a tenant, headless, and a scan ----
 printf 'correct horse battery staple\n' > "$T/key"
@@ -246,8 +204,4 @@ S
 has "$T/empty.dash" "No tenant yet."
 has "$T/empty.dash" "Settings > Tenants"
 
-if [ $fails -ne 0 ]; then
-	echo "$fails failure(s)"
-	exit 1
-fi
-echo "all identity end-to-end checks passed"
+e2e_done e2e_identity

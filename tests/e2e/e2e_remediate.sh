@@ -16,63 +16,16 @@ if [ -z "${TATER_SIM:-}" ] || ! command -v sqlite3 > /dev/null; then
 	echo "SKIP: needs tater-sim and sqlite3"
 	exit 77
 fi
-T=$(mktemp -d "${TMPDIR:-/tmp}/tater-e2e-rem.XXXXXX")
-SIM_PID=
-BG_PID=
-cleanup() {
-	[ -n "$BG_PID" ] && kill "$BG_PID" 2> /dev/null && wait "$BG_PID" 2> /dev/null
-	[ -n "$SIM_PID" ] && kill "$SIM_PID" 2> /dev/null && wait "$SIM_PID" 2> /dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-[ -n "${E2E_KEEP:-}" ] && trap '[ -n "$SIM_PID" ] && kill "$SIM_PID"' EXIT
-export HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
-export LANG=C.UTF-8 TERM=xterm-256color
-# Poll the job every 200 ms instead of 5 s (test-only variable).
-export TATER_REMEDIATE_POLL_MS=200
-unset NO_COLOR TATER_KEY_FILE LC_ALL TATER_CA_FILE TATER_REMEDIATE_TIMEOUT_MS
-mkdir -p "$HOME" "$XDG_CONFIG_HOME"
-fails=0
+. "$(dirname "$0")/lib.sh"
+e2e_init e2e_remediate
 CONTROL=aad.app-registration-restricted
 TOKEN=sim-webhook-token
 ME=$(id -un)
 ACCOUNT=/subscriptions/00000000-0000-4000-8000-00000000aaaa/resourceGroups/rg-tater/providers/Microsoft.Automation/automationAccounts/aa-sim
 
-fail() {
-	printf 'FAIL: %s\n' "$*"
-	fails=$((fails + 1))
-}
-has() { # has FILE TEXT
-	grep -qF -- "$2" "$1" || fail "$(basename "$1"): expected \"$2\" on screen"
-}
-hasnt() {
-	! grep -qF -- "$2" "$1" || fail "$(basename "$1"): \"$2\" must not be on screen"
-}
-# run NAME [tater options...] < script: dumps land in $T/NAME.*
-run() {
-	name=$1
-	shift
-	sed "s#@#$T/$name.#g" > "$T/$name.script"
-	"$TATER_BIN" --store "$T/db" --key-file "$T/key" "$@" --script "$T/$name.script" \
-		> "$T/$name.out" 2> "$T/$name.err"
-	rc=$?
-	[ $rc -eq 0 ] || fail "$name: tater exited $rc: $(cat "$T/$name.err")"
-}
-q() { sqlite3 "$T/db" "$1"; }
-tater() { "$TATER_BIN" --store "$T/db" --key-file "$T/key" "$@"; }
 
 # ---- the simulator: a job takes 1 + 1 + 16 s of job clock at 4x, about 4.5 s ----
-"$TATER_SIM" --port 0 --port-file "$T/port" --clock-speed 4 --job-new-s 1 \
-	--job-activating-s 1 --job-running-s 16 2> "$T/sim.log" &
-SIM_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-PORT=$(cat "$T/port" 2> /dev/null)
-[ -n "$PORT" ] || { echo "FAIL: tater-sim did not start: $(cat "$T/sim.log")"; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+sim_start --clock-speed 4 --job-new-s 1 --job-activating-s 1 --job-running-s 16
 
 # ---- a tenant and its remediation settings, headless, and a scan ----
 printf 'correct horse battery staple\n' > "$T/key"
@@ -236,8 +189,4 @@ hits=$(grep -rlaF --exclude=webhook --exclude=sim.log -- "$TOKEN" "$T")
 [ -z "$hits" ] || fail "the webhook token is in: $hits"
 grep -qF "$TOKEN" "$T/webhook" || fail "the token check looks for the wrong text"
 
-if [ $fails -ne 0 ]; then
-	echo "$fails failure(s); screens in $T (E2E_KEEP=1 keeps them)"
-	exit 1
-fi
-echo "ok"
+e2e_done e2e_remediate

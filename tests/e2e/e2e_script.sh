@@ -3,18 +3,8 @@
 # Runs with no terminal at all (the console draws into a virtual screen).
 # Needs $TATER_BIN and $E2E_SEED (tests/e2e/meson.build sets both).
 set -u
-T=$(mktemp -d "${TMPDIR:-/tmp}/tater-e2e.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data"
-export LANG=C.UTF-8 TERM=xterm-256color
-unset NO_COLOR TATER_KEY_FILE LC_ALL
-mkdir -p "$HOME" "$XDG_CONFIG_HOME"
-fails=0
-
-fail() {
-	printf 'FAIL: %s\n' "$*"
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib.sh"
+e2e_init e2e_script
 
 # run NAME [tater options...] < script: runs the script, dumps land in $T/NAME.*
 run() {
@@ -26,13 +16,6 @@ run() {
 	if [ $rc -ne 0 ]; then
 		fail "$name: tater exited $rc: $(cat "$T/$name.err")"
 	fi
-}
-
-has() { # has FILE TEXT
-	grep -qF -- "$2" "$1" || fail "$(basename "$1"): expected \"$2\" on screen"
-}
-hasnt() {
-	! grep -qF -- "$2" "$1" || fail "$(basename "$1"): \"$2\" must not be on screen"
 }
 
 printf 'correct horse battery staple\n' > "$T/key"
@@ -294,8 +277,4 @@ has "$T/quit.asked" "Quit tater?"
 hasnt "$T/quit.stayed" "Quit tater?"
 [ ! -e "$T/quit.after" ] || fail "still running after Quit was chosen"
 
-if [ $fails -ne 0 ]; then
-	echo "$fails failure(s)"
-	exit 1
-fi
-echo "all end-to-end script checks passed"
+e2e_done e2e_script
