@@ -118,6 +118,11 @@ struct itdr_list_filter {
 /* Alerts by severity (critical first), then newest detection first.  itdr_alerts_free(). */
 int itdr_alerts_list(struct store *s, const struct itdr_list_filter *f, struct itdr_alert **out,
 		     size_t *n, struct tater_err *err);
+/* The same order, one alert at a time: fn owns the alert's strings from then on (and frees
+ * them itself when it fails, returning < 0: the walk then stops with TATER_ENOMEM). */
+typedef int (*itdr_alert_fn)(void *ctx, struct itdr_alert *a);
+int itdr_alerts_each(struct store *s, const struct itdr_list_filter *f, itdr_alert_fn fn,
+		     void *ctx, struct tater_err *err);
 int itdr_alert_get(struct store *s, int64_t id, struct itdr_alert *out, struct tater_err *err);
 
 /* Move along the workflow; note is required for resolved and false_positive (it becomes the

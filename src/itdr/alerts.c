@@ -188,16 +188,13 @@ static void read_alert(sqlite3_stmt *st, struct itdr_alert *a, int with_raw)
 	a->raw = with_raw ? col_dup(st, 24) : NULL;
 }
 
-int itdr_alerts_list(struct store *s, const struct itdr_list_filter *f, struct itdr_alert **out,
-		     size_t *n, struct tater_err *err)
+int itdr_alerts_each(struct store *s, const struct itdr_list_filter *f, itdr_alert_fn fn,
+		     void *ctx, struct tater_err *err)
 {
 	sqlite3_stmt *st;
-	struct itdr_alert *v = NULL;
-	size_t cap = 0;
+	struct itdr_alert a;
 	int ret, rc;
 
-	*out = NULL;
-	*n = 0;
 	if ((ret = store_prepare(s, &st,
 			"SELECT " ALERT_COLS ALERT_FROM
 			" WHERE (?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR a.severity = ?2)"
@@ -213,29 +210,56 @@ int itdr_alerts_list(struct store *s, const struct itdr_list_filter *f, struct i
 	store_bind_opt(st, 3, f ? f->scope : NULL);
 	sqlite3_bind_int(st, 4, f ? f->open_only : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			struct itdr_alert *nv;
-
-			cap = cap ? cap * 2 : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv) {
-				sqlite3_finalize(st);
-				itdr_alerts_free(v, *n);
-				*n = 0;
-				return tater_errf(err, TATER_ENOMEM, "out of memory");
-			}
-			v = nv;
+		read_alert(st, &a, 0);
+		if (fn(ctx, &a) < 0) {
+			sqlite3_finalize(st);
+			return tater_errf(err, TATER_ENOMEM, "out of memory");
 		}
-		read_alert(st, &v[(*n)++], 0);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		itdr_alerts_free(v, *n);
-		*n = 0;
+	if (rc != SQLITE_DONE)
 		return store_sqlerr(s, "listing alerts", err);
-	}
-	*out = v;
 	return 0;
+}
+
+struct alert_vec {
+	struct itdr_alert *v;
+	size_t n, cap;
+};
+
+static int vec_add(void *ctx, struct itdr_alert *a)
+{
+	struct alert_vec *av = ctx;
+
+	if (av->n == av->cap) {
+		size_t cap = av->cap ? av->cap * 2 : 64;
+		struct itdr_alert *nv = realloc(av->v, cap * sizeof(*nv));
+
+		if (!nv) {
+			itdr_alert_clear(a);
+			return -1;
+		}
+		av->v = nv;
+		av->cap = cap;
+	}
+	av->v[av->n++] = *a;
+	return 0;
+}
+
+int itdr_alerts_list(struct store *s, const struct itdr_list_filter *f, struct itdr_alert **out,
+		     size_t *n, struct tater_err *err)
+{
+	struct alert_vec av = {0};
+	int ret = itdr_alerts_each(s, f, vec_add, &av, err);
+
+	if (ret < 0) {
+		itdr_alerts_free(av.v, av.n);
+		av.v = NULL;
+		av.n = 0;
+	}
+	*out = av.v;
+	*n = av.n;
+	return ret;
 }
 
 int itdr_alert_get(struct store *s, int64_t id, struct itdr_alert *out, struct tater_err *err)

@@ -150,23 +150,19 @@ int itdr_queue_add(struct itdr_queue *q, const struct itdr_alert *a)
 	return 0;
 }
 
+static int load_one(void *ctx, struct itdr_alert *a)
+{
+	if (add_owned(ctx, a) < 0) {
+		itdr_alert_clear(a);
+		return -1;
+	}
+	return 0;
+}
+
+/* Row by row into the queue: no list of every alert beside it (50,000 alerts). */
 int itdr_queue_load(struct itdr_queue *q, struct store *s, struct tater_err *err)
 {
-	struct itdr_alert *v = NULL;
-	size_t n = 0, i;
-	int ret;
-
-	if ((ret = itdr_alerts_list(s, NULL, &v, &n, err)) < 0)
-		return ret;
-	for (i = 0; i < n; i++) {
-		if (add_owned(q, &v[i]) < 0) {
-			itdr_alerts_free(v + i, n - i);
-			free(v);
-			return tater_errf(err, TATER_ENOMEM, "out of memory");
-		}
-	}
-	free(v); /* the rows own the strings now */
-	return 0;
+	return itdr_alerts_each(s, NULL, load_one, q, err);
 }
 
 size_t itdr_queue_total(const struct itdr_queue *q)
