@@ -795,12 +795,46 @@ static int malformed(struct job *j, const char *where, const char *what, int lin
 }
 
 /* A 2xx answer: the single request's response, or a page for the callback. */
+/* What a page says about its paging, the same from the scanner (callers of raw pages: no
+ * tree) or from a jansson tree (*page, for on_page).  v->next is malloc'd either way. */
+static int page_view(struct job *j, const char *where, struct json_page_scan *v, json_t **page)
+{
+	const char *body = j->in.p ? j->in.p : "";
+	json_error_t jerr;
+	json_t *items, *next;
+
+	if (j->on_page_raw) {
+		if (json_scan_page(body, j->in.len, j->items_key, v) < 0)
+			return malformed(j, where, v->error, v->line, v->column);
+		return 0;
+	}
+	memset(v, 0, sizeof(*v));
+	if (!(*page = json_loadb(body, j->in.len, 0, &jerr))) {
+		clean_text(jerr.text);
+		return malformed(j, where, jerr.text, jerr.line, jerr.column);
+	}
+	v->is_object = json_is_object(*page);
+	items = json_object_get(*page, j->items_key ? j->items_key : "value");
+	v->items_found = items != NULL;
+	v->items_is_array = json_is_array(items);
+	v->nitems = json_array_size(items);
+	next = json_object_get(*page, "@odata.nextLink");
+	if (!next || json_is_null(next))
+		next = json_object_get(*page, "nextLink");
+	if (next && !json_is_null(next)) {
+		v->next_found = 1;
+		v->next_is_string = json_is_string(next);
+		if (v->next_is_string && !(v->next = strdup(json_string_value(next))))
+			return job_failf(j, TATER_ENOMEM, "out of memory reading a page");
+	}
+	return 0;
+}
+
 static int job_deliver(struct job *j)
 {
 	struct http_client *c = j->c;
 	char where[ERR_URL_LEN];
-	json_error_t jerr;
-	json_t *page = NULL, *items = NULL, *next = NULL;
+	json_t *page = NULL, *items = NULL;
 	struct json_page_scan scan = {0};
 	const char *next_url = NULL;
 	size_t nitems = 0;
@@ -812,66 +846,28 @@ static int job_deliver(struct job *j)
 		return 0;
 	}
 	http_redact_url(j->url, where, sizeof(where));
-	if (j->on_page_raw) {
-		/* No tree: the scanner checks the page and reads its paging members. */
-		if (json_scan_page(j->in.p ? j->in.p : "", j->in.len, j->items_key, &scan) < 0) {
-			rc = malformed(j, where, scan.error, scan.line, scan.column);
-			goto out;
-		}
-		if (!scan.is_object) {
-			rc = job_failf(j, TATER_EFORMAT, "the page from %s is not a JSON object", where);
-			goto out;
-		}
-		if (j->paging == HTTP_PAGING_ODATA) {
-			if (!scan.items_is_array) {
-				rc = job_failf(j, TATER_EFORMAT, "the page from %s has no \"%s\" array",
-					       where, j->items_key ? j->items_key : "value");
-				goto out;
-			}
-			if (scan.next_found && !scan.next_is_string) {
-				rc = job_failf(j, TATER_EFORMAT,
-					       "the page from %s has a next link that is not a "
-					       "string",
-					       where);
-				goto out;
-			}
-			next_url = scan.next;
-			nitems = scan.nitems;
-		}
-		goto checked;
-	}
-	page = json_loadb(j->in.p ? j->in.p : "", j->in.len, 0, &jerr);
-	if (!page) {
-		clean_text(jerr.text);
-		rc = malformed(j, where, jerr.text, jerr.line, jerr.column);
+	if ((rc = page_view(j, where, &scan, &page)) < 0)
 		goto out;
-	}
-	if (!json_is_object(page)) {
+	if (!scan.is_object) {
 		rc = job_failf(j, TATER_EFORMAT, "the page from %s is not a JSON object", where);
 		goto out;
 	}
 	if (j->paging == HTTP_PAGING_ODATA) {
-		items = json_object_get(page, j->items_key ? j->items_key : "value");
-		if (!json_is_array(items)) {
-			rc = job_failf(j, TATER_EFORMAT, "the page from %s has no \"%s\" array",
-				       where, j->items_key ? j->items_key : "value");
+		if (!scan.items_is_array) {
+			rc = job_failf(j, TATER_EFORMAT, "the page from %s has no \"%s\" array", where,
+				       j->items_key ? j->items_key : "value");
 			goto out;
 		}
-		next = json_object_get(page, "@odata.nextLink");
-		if (!next || json_is_null(next))
-			next = json_object_get(page, "nextLink");
-		if (next && !json_is_null(next)) {
-			if (!json_is_string(next)) {
-				rc = job_failf(j, TATER_EFORMAT,
-					       "the page from %s has a next link that is not a "
-					       "string",
-					       where);
-				goto out;
-			}
-			next_url = json_string_value(next);
+		if (scan.next_found && !scan.next_is_string) {
+			rc = job_failf(j, TATER_EFORMAT,
+				       "the page from %s has a next link that is not a string", where);
+			goto out;
 		}
+		next_url = scan.next;
+		nitems = scan.nitems;
+		if (page)
+			items = json_object_get(page, j->items_key ? j->items_key : "value");
 	}
-checked:
 	/* Refuse a bad next link before the page reaches the caller: a page that ends in an
 	 * error is not delivered. */
 	if (next_url) {
@@ -902,8 +898,6 @@ checked:
 	}
 	c->stats.pages++;
 	j->info.pages++;
-	if (items)
-		nitems = json_array_size(items);
 	j->info.items += nitems;
 	job_detach(j);
 	if (j->on_page || j->on_page_raw) {
