@@ -104,7 +104,46 @@ static int control_id_ok(const char *id, struct tater_err *err)
 	return 0;
 }
 
+/* Prepare sql and bind its first n parameters to the texts of v, which the caller keeps
+ * until the statement is finalised.  A failure names what the caller was doing, as its other
+ * messages do: store_prepare would only say "preparing a query". */
+static int prepare_texts(struct store *s, sqlite3_stmt **st, const char *sql, const char *const *v,
+			 int n, const char *what, struct tater_err *err)
+{
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return store_sqlerr(s, what, err);
+	}
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(*st, i + 1, v[i], -1, SQLITE_STATIC);
+	return 0;
+}
+
+/* Run a statement of texts that returns no rows; sqlite3_changes() still counts its rows
+ * afterwards. */
+static int exec_texts(struct store *s, const char *sql, const char *const *v, int n,
+		      const char *what, struct tater_err *err)
+{
+	sqlite3_stmt *st;
+	int ret = prepare_texts(s, &st, sql, v, n, what, err);
+
+	return ret < 0 ? ret : store_step_done(s, st, what, err);
+}
+
 /* ---- risk acceptance ---- */
+
+/* End the acceptance in force for a control, if there is one (what names the caller's
+ * action in a failure). */
+static int revoke_in_force(struct store *s, const char *scope, const char *control_id,
+			   const char *now, const char *what, struct tater_err *err)
+{
+	return exec_texts(s,
+			  "UPDATE main.risk_acceptances SET revoked_by = ?3, revoked_at = ?4"
+			  " WHERE scope = ?1 AND control_id = ?2 AND revoked_at IS NULL"
+			  " AND expires_at > ?4",
+			  (const char *const[]){scope, control_id, store_actor(s), now}, 4, what,
+			  err);
+}
 
 int eval_accept(struct store *s, const char *scope, const char *control_id, const char *reason,
 		const char *expires, struct tater_err *err)
@@ -131,15 +170,12 @@ int eval_accept(struct store *s, const char *scope, const char *control_id, cons
 	if ((ret = store_begin(s, err)) < 0)
 		goto out;
 	/* Only a failing control's risk can be accepted: anything else is a mistake. */
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT status FROM main.control_results WHERE scope = ?1"
-			       " AND control_id = ?2 ORDER BY scan_id DESC LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = store_sqlerr(s, "accepting a risk", err);
+	if ((ret = prepare_texts(s, &st,
+				 "SELECT status FROM main.control_results WHERE scope = ?1"
+				 " AND control_id = ?2 ORDER BY scan_id DESC LIMIT 1",
+				 (const char *const[]){scope, control_id}, 2, "accepting a risk",
+				 err)) < 0)
 		goto fail;
-	}
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, control_id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	status = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
 	if (rc == SQLITE_DONE) {
@@ -162,41 +198,15 @@ int eval_accept(struct store *s, const char *scope, const char *control_id, cons
 	sqlite3_finalize(st);
 	st = NULL;
 	/* One acceptance in force per control: a new one replaces it. */
-	if (sqlite3_prepare_v2(store_db(s),
-			       "UPDATE main.risk_acceptances SET revoked_by = ?3, revoked_at = ?4"
-			       " WHERE scope = ?1 AND control_id = ?2 AND revoked_at IS NULL"
-			       " AND expires_at > ?4",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = store_sqlerr(s, "accepting a risk", err);
+	if ((ret = revoke_in_force(s, scope, control_id, now, "accepting a risk", err)) < 0)
 		goto fail;
-	}
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, control_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, store_actor(s), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = store_sqlerr(s, "accepting a risk", err);
+	ret = exec_texts(s,
+			 "INSERT INTO main.risk_acceptances (scope, control_id, reason,"
+			 " expires_at, accepted_by, accepted_at) VALUES (?, ?, ?, ?, ?, ?)",
+			 (const char *const[]){scope, control_id, why, until, store_actor(s), now},
+			 6, "accepting a risk", err);
+	if (ret < 0)
 		goto fail;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(store_db(s),
-			       "INSERT INTO main.risk_acceptances (scope, control_id, reason,"
-			       " expires_at, accepted_by, accepted_at) VALUES (?, ?, ?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = store_sqlerr(s, "accepting a risk", err);
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, control_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, why, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, until, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, store_actor(s), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = store_sqlerr(s, "accepting a risk", err);
-		goto fail;
-	}
 	if (asprintf(&detail, "until %.10s: %s", until, why) < 0) {
 		detail = NULL;
 		ret = tater_errf(err, TATER_ENOMEM, "out of memory");
@@ -204,8 +214,6 @@ int eval_accept(struct store *s, const char *scope, const char *control_id, cons
 	}
 	if ((ret = activity_append(s, "control.accept", target, "ok", detail, err)) < 0)
 		goto fail;
-	sqlite3_finalize(st);
-	st = NULL;
 	ret = store_commit(s, err);
 	goto out;
 fail:
@@ -219,7 +227,6 @@ out:
 
 int eval_revoke(struct store *s, const char *scope, const char *control_id, struct tater_err *err)
 {
-	sqlite3_stmt *st = NULL;
 	char now[32], target[256];
 	int ret;
 
@@ -229,22 +236,9 @@ int eval_revoke(struct store *s, const char *scope, const char *control_id, stru
 	snprintf(target, sizeof(target), "%s %s", scope, control_id);
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if (sqlite3_prepare_v2(store_db(s),
-			       "UPDATE main.risk_acceptances SET revoked_by = ?3, revoked_at = ?4"
-			       " WHERE scope = ?1 AND control_id = ?2 AND revoked_at IS NULL"
-			       " AND expires_at > ?4",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = store_sqlerr(s, "revoking a risk acceptance", err);
+	ret = revoke_in_force(s, scope, control_id, now, "revoking a risk acceptance", err);
+	if (ret < 0)
 		goto fail;
-	}
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, control_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, store_actor(s), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = store_sqlerr(s, "revoking a risk acceptance", err);
-		goto fail;
-	}
 	if (sqlite3_changes(store_db(s)) == 0) {
 		ret = tater_errf(err, TATER_ENOTFOUND, "%s has no risk acceptance in force for %s",
 				 control_id, scope);
@@ -252,10 +246,8 @@ int eval_revoke(struct store *s, const char *scope, const char *control_id, stru
 	}
 	if ((ret = activity_append(s, "control.revoke", target, "ok", NULL, err)) < 0)
 		goto fail;
-	sqlite3_finalize(st);
 	return store_commit(s, err);
 fail:
-	sqlite3_finalize(st);
 	store_rollback(s);
 	return ret;
 }
@@ -282,17 +274,16 @@ int eval_acceptances(struct store *s, const char *scope, int include_inactive,
 	*out = NULL;
 	*n = 0;
 	store_now(now);
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT id, scope, control_id, reason, expires_at, accepted_by,"
-			       " accepted_at, revoked_by, revoked_at,"
-			       " revoked_at IS NULL AND expires_at > ?2"
-			       " FROM main.risk_acceptances WHERE (?1 IS NULL OR scope = ?1)"
-			       " AND (?3 OR (revoked_at IS NULL AND expires_at > ?2))"
-			       " ORDER BY accepted_at DESC, id DESC",
-			       -1, &st, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "listing risk acceptances", err);
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	if ((ret = prepare_texts(s, &st,
+				 "SELECT id, scope, control_id, reason, expires_at, accepted_by,"
+				 " accepted_at, revoked_by, revoked_at,"
+				 " revoked_at IS NULL AND expires_at > ?2"
+				 " FROM main.risk_acceptances WHERE (?1 IS NULL OR scope = ?1)"
+				 " AND (?3 OR (revoked_at IS NULL AND expires_at > ?2))"
+				 " ORDER BY accepted_at DESC, id DESC",
+				 (const char *const[]){scope, now}, 2, "listing risk acceptances",
+				 err)) < 0)
+		return ret;
 	sqlite3_bind_int(st, 3, include_inactive != 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct eval_acceptance *nv = realloc(*out, (*n + 1) * sizeof(*nv)), *a;
@@ -383,20 +374,15 @@ int eval_exclusion_add(struct store *s, const struct catalog *cat, const char *s
 	snprintf(target, sizeof(target), "%s %s", scope, control_id);
 	if ((ret = store_begin(s, err)) < 0)
 		goto out;
-	if (sqlite3_prepare_v2(store_db(s),
-			       "INSERT INTO main.control_exclusions (scope, control_id, kind,"
-			       " object_id, note, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		ret = store_sqlerr(s, "allowing an exclusion", err);
+	ret = prepare_texts(
+	    s, &st,
+	    "INSERT INTO main.control_exclusions (scope, control_id, kind, object_id,"
+	    " note, added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    (const char *const[]){scope, control_id, kind, object_id, why, store_actor(s), now}, 7,
+	    "allowing an exclusion", err);
+	if (ret < 0)
 		goto fail;
-	}
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, control_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, object_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, why, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, store_actor(s), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+	/* Not store_step_done: a duplicate gets its own message. */
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT) {
 		ret = tater_errf(err, TATER_EEXIST, "%s %s is already allowed for %s", kind,
@@ -430,7 +416,6 @@ out:
 int eval_exclusion_remove(struct store *s, const char *scope, const char *control_id,
 			  const char *kind, const char *object_id, struct tater_err *err)
 {
-	sqlite3_stmt *st = NULL;
 	char target[256], detail[256];
 	int ret;
 
@@ -441,22 +426,13 @@ int eval_exclusion_remove(struct store *s, const char *scope, const char *contro
 	snprintf(detail, sizeof(detail), "%s %s", kind, object_id);
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
-	if (sqlite3_prepare_v2(
-		store_db(s),
-		"DELETE FROM main.control_exclusions WHERE scope = ? AND control_id = ?"
-		" AND kind = ? AND object_id = ?",
-		-1, &st, NULL) != SQLITE_OK) {
-		ret = store_sqlerr(s, "removing an exclusion", err);
+	ret = exec_texts(s,
+			 "DELETE FROM main.control_exclusions WHERE scope = ? AND control_id = ?"
+			 " AND kind = ? AND object_id = ?",
+			 (const char *const[]){scope, control_id, kind, object_id}, 4,
+			 "removing an exclusion", err);
+	if (ret < 0)
 		goto fail;
-	}
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, control_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, object_id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = store_sqlerr(s, "removing an exclusion", err);
-		goto fail;
-	}
 	if (sqlite3_changes(store_db(s)) == 0) {
 		ret = tater_errf(err, TATER_ENOTFOUND, "%s %s is not allowed for %s", kind,
 				 object_id, control_id);
@@ -464,10 +440,8 @@ int eval_exclusion_remove(struct store *s, const char *scope, const char *contro
 	}
 	if ((ret = activity_append(s, "control.exclusion.remove", target, "ok", detail, err)) < 0)
 		goto fail;
-	sqlite3_finalize(st);
 	return store_commit(s, err);
 fail:
-	sqlite3_finalize(st);
 	store_rollback(s);
 	return ret;
 }
@@ -495,15 +469,14 @@ int eval_exclusions(struct store *s, const char *scope, const char *control_id,
 	*n = 0;
 	if ((ret = eval_scope_ok(scope, err)) < 0)
 		return ret;
-	if (sqlite3_prepare_v2(store_db(s),
-			       "SELECT scope, control_id, kind, object_id, note, added_by, added_at"
-			       " FROM main.control_exclusions WHERE scope = ?1"
-			       " AND (?2 IS NULL OR control_id = ?2)"
-			       " ORDER BY control_id, kind, object_id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return store_sqlerr(s, "listing exclusions", err);
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, control_id, -1, SQLITE_STATIC);
+	if ((ret = prepare_texts(
+		 s, &st,
+		 "SELECT scope, control_id, kind, object_id, note, added_by, added_at"
+		 " FROM main.control_exclusions WHERE scope = ?1"
+		 " AND (?2 IS NULL OR control_id = ?2)"
+		 " ORDER BY control_id, kind, object_id",
+		 (const char *const[]){scope, control_id}, 2, "listing exclusions", err)) < 0)
+		return ret;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct eval_exclusion *nv = realloc(*out, (*n + 1) * sizeof(*nv)), *x;
 
