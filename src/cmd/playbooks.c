@@ -56,6 +56,13 @@ static int fail(struct tater_err *err)
 	return CLI_ERROR;
 }
 
+/* A command line we cannot read: show how it goes. */
+static int usage(const char *text)
+{
+	fputs(text, stderr);
+	return CLI_USAGE;
+}
+
 /* Untrusted text in a column of `cells` cells: sanitised, cropped, padded. */
 static void putcol(const char *s, int cells)
 {
@@ -135,10 +142,8 @@ int cmd_playbooks(struct cli *c, int argc, char **argv)
 		fputs(playbook_usage, ch == 'h' ? stdout : stderr);
 		return ch == 'h' ? CLI_OK : CLI_USAGE;
 	}
-	if (optind != argc) {
-		fputs(playbook_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind != argc)
+		return usage(playbook_usage);
 	if (open_store(c, &s, &err) < 0 || ir_playbooks_list(s, &v, &n, &err) < 0) {
 		store_close(s);
 		return fail(&err);
@@ -228,13 +233,10 @@ static int pb_show(struct cli *c, struct store *s, int argc, char **argv, struct
 			json = 1;
 			continue;
 		}
-		fputs(playbook_usage, stderr);
-		return CLI_USAGE;
+		return usage(playbook_usage);
 	}
-	if (optind + 1 != argc) {
-		fputs(playbook_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 1 != argc)
+		return usage(playbook_usage);
 	if (json) {
 		char *text = NULL;
 
@@ -363,13 +365,10 @@ static int pb_export(struct store *s, int argc, char **argv, struct tater_err *e
 			outfile = optarg;
 			continue;
 		}
-		fputs(playbook_usage, stderr);
-		return CLI_USAGE;
+		return usage(playbook_usage);
 	}
-	if (optind + 1 != argc) {
-		fputs(playbook_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 1 != argc)
+		return usage(playbook_usage);
 	if (ir_playbook_export(s, argv[optind], rev, &text, err) < 0)
 		return fail(err);
 	if (outfile) {
@@ -531,15 +530,11 @@ int cmd_incidents(struct cli *c, int argc, char **argv)
 			which = IR_CLOSED;
 		else if (ch == 'a')
 			which = IR_ALL;
-		else {
-			fputs(incident_usage, stderr);
-			return CLI_USAGE;
-		}
+		else
+			return usage(incident_usage);
 	}
-	if (optind != argc) {
-		fputs(incident_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind != argc)
+		return usage(incident_usage);
 	if (open_store(c, &s, &err) < 0 || ir_incidents_list(s, which, &v, &n, &err) < 0) {
 		store_close(s);
 		return fail(&err);
@@ -618,14 +613,11 @@ static int inc_activate(struct store *s, int argc, char **argv, struct tater_err
 			}
 			break;
 		default:
-			fputs(incident_usage, stderr);
-			return CLI_USAGE;
+			return usage(incident_usage);
 		}
 	}
-	if (optind + 1 != argc || !a.title || !a.severity) {
-		fputs(incident_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 1 != argc || !a.title || !a.severity)
+		return usage(incident_usage);
 	a.slug = argv[optind];
 	if (ir_incident_activate(s, &a, &id, err) < 0)
 		return fail(err);
@@ -658,10 +650,8 @@ static int inc_show(struct cli *c, struct store *s, int argc, char **argv, struc
 
 	if (argc == 3 && !strcmp(argv[2], "--json"))
 		json = 1;
-	if ((argc != 2 && !(argc == 3 && json)) || parse_id(argv[1], &id) < 0) {
-		fputs(incident_usage, stderr);
-		return CLI_USAGE;
-	}
+	if ((argc != 2 && !(argc == 3 && json)) || parse_id(argv[1], &id) < 0)
+		return usage(incident_usage);
 	if (ir_incident_get(s, id, &inc, err) < 0)
 		return fail(err);
 	if (ir_incident_phases(s, id, ph, err) < 0) {
@@ -805,15 +795,11 @@ static int inc_step(struct store *s, int argc, char **argv, struct tater_err *er
 			reason = optarg;
 		else if (ch == 'n')
 			note = optarg;
-		else {
-			fputs(incident_usage, stderr);
-			return CLI_USAGE;
-		}
+		else
+			return usage(incident_usage);
 	}
-	if (optind + 3 != argc || parse_id(argv[optind], &id) < 0) {
-		fputs(incident_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 3 != argc || parse_id(argv[optind], &id) < 0)
+		return usage(incident_usage);
 	if (ir_step_ref_parse(argv[optind + 1], &phase, &seq) < 0) {
 		cli_errorf("'%s' names no step: use P.S, e.g. 2.3 for Containment step 3",
 			   argv[optind + 1]);
@@ -831,10 +817,8 @@ static int inc_assign(struct store *s, int argc, char **argv, struct tater_err *
 	int64_t id, step;
 	int phase, ret;
 
-	if (argc != 4 || parse_id(argv[1], &id) < 0) {
-		fputs(incident_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (argc != 4 || parse_id(argv[1], &id) < 0)
+		return usage(incident_usage);
 	if (target_of(s, id, argv[2], &phase, &step, err) < 0)
 		return fail(err);
 	ret = step ? ir_step_assign(s, id, step, argv[3], err)
@@ -864,15 +848,11 @@ static int inc_note(struct store *s, int argc, char **argv, struct tater_err *er
 			finding = optarg;
 		else if (ch == 'd')
 			decision = optarg;
-		else {
-			fputs(incident_usage, stderr);
-			return CLI_USAGE;
-		}
+		else
+			return usage(incident_usage);
 	}
-	if (optind + 2 != argc || parse_id(argv[optind], &id) < 0) {
-		fputs(incident_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 2 != argc || parse_id(argv[optind], &id) < 0)
+		return usage(incident_usage);
 	if (target_of(s, id, argv[optind + 1], &phase, &step, err) < 0)
 		return fail(err);
 	ret = step ? ir_step_note(s, id, step, finding, decision, err)
@@ -887,10 +867,8 @@ static int inc_close(struct store *s, int argc, char **argv, struct tater_err *e
 {
 	int64_t id;
 
-	if (argc != 4 || strcmp(argv[2], "--lessons") != 0 || parse_id(argv[1], &id) < 0) {
-		fputs(incident_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (argc != 4 || strcmp(argv[2], "--lessons") != 0 || parse_id(argv[1], &id) < 0)
+		return usage(incident_usage);
 	if (ir_incident_close(s, id, argv[3], err) < 0)
 		return fail(err);
 	printf("Closed incident #%lld. Report: tater report incident %lld --format md\n",
@@ -910,10 +888,8 @@ int cmd_incident(struct cli *c, int argc, char **argv)
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	if (strcmp(sub, "show") && strcmp(sub, "activate") && strcmp(sub, "step") &&
-	    strcmp(sub, "assign") && strcmp(sub, "note") && strcmp(sub, "close")) {
-		fputs(incident_usage, stderr);
-		return CLI_USAGE;
-	}
+	    strcmp(sub, "assign") && strcmp(sub, "note") && strcmp(sub, "close"))
+		return usage(incident_usage);
 	if (strcmp(sub, "show") && refuse_readonly(c, sub) < 0)
 		return CLI_ERROR;
 	if (open_store(c, &s, &err) < 0)
@@ -952,10 +928,8 @@ int cmd_report(struct cli *c, int argc, char **argv)
 	int64_t id;
 	int ch, ret = CLI_ERROR;
 
-	if (argc < 2 || strcmp(argv[1], "incident") != 0) {
-		fputs(report_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (argc < 2 || strcmp(argv[1], "incident") != 0)
+		return usage(report_usage);
 	optind = 0;
 	argc--;
 	argv++;
@@ -964,15 +938,11 @@ int cmd_report(struct cli *c, int argc, char **argv)
 			format = optarg;
 		else if (ch == 'o')
 			outfile = optarg;
-		else {
-			fputs(report_usage, stderr);
-			return CLI_USAGE;
-		}
+		else
+			return usage(report_usage);
 	}
-	if (optind + 1 != argc || parse_id(argv[optind], &id) < 0) {
-		fputs(report_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 1 != argc || parse_id(argv[optind], &id) < 0)
+		return usage(report_usage);
 	if (format && report_format_parse(format, &fmt, &err) < 0) {
 		cli_error(&err);
 		return CLI_USAGE;

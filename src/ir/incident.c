@@ -93,9 +93,10 @@ static int incident_open(struct store *s, int64_t id, struct tater_err *err)
 	return ret;
 }
 
-/* The step's phase and seq, checking it belongs to the incident. */
-static int step_where(struct store *s, int64_t incident_id, int64_t step_id, int *phase, int *seq,
-		      struct tater_err *err)
+/* The step's phase and its name in the activity log ("step 2.3"), checking
+ * it belongs to the incident. */
+static int step_where(struct store *s, int64_t incident_id, int64_t step_id, int *phase,
+		      char *where, size_t n, struct tater_err *err)
 {
 	sqlite3_stmt *st;
 	int ret;
@@ -108,7 +109,7 @@ static int step_where(struct store *s, int64_t incident_id, int64_t step_id, int
 	sqlite3_bind_int64(st, 2, incident_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*phase = sqlite3_column_int(st, 0);
-		*seq = sqlite3_column_int(st, 1);
+		snprintf(where, n, "step %d.%d", *phase + 1, sqlite3_column_int(st, 1));
 	} else {
 		ret = tater_errf(err, TATER_ENOTFOUND, "incident #%lld has no such step",
 				 (long long)incident_id);
@@ -693,33 +694,55 @@ static int update_phase(struct store *s, int64_t incident_id, int phase, const c
 	return store_step_done(s, st, "updating the incident", err);
 }
 
-/* Append text as a new line of a notes column. */
-static int append_note(struct store *s, const char *table, const char *col, int64_t incident_id,
-		       int64_t step_id, int phase, const char *text, struct tater_err *err)
+/* Record a change to a step (step_id > 0, named by where) or to a whole
+ * phase.  Phase-level events carry the phase in their kind and detail:
+ * "phase_finding", "containment: text". */
+static int record_at(struct store *s, int64_t incident_id, int64_t step_id, int phase,
+		     const char *where, const char *kind, const char *text, const char *action,
+		     struct tater_err *err)
 {
+	char pkind[32], *detail = NULL;
+	int ret;
+
+	if (step_id > 0)
+		return record(s, incident_id, step_id, kind, text, action, where, err);
+	if (asprintf(&detail, "%s: %s", ir_phase_key(phase), text) < 0)
+		return tater_errf(err, TATER_ENOMEM, "out of memory");
+	snprintf(pkind, sizeof(pkind), "phase_%s", kind);
+	ret = record(s, incident_id, 0, pkind, detail, action, NULL, err);
+	free(detail);
+	return ret;
+}
+
+/* Append text as a new line of the findings (or decisions) of a step
+ * (step_id > 0) or a phase, and record it.  No text: nothing to do. */
+static int add_note(struct store *s, int64_t incident_id, int64_t step_id, int phase,
+		    const char *where, int decision, const char *text, struct tater_err *err)
+{
+	const char *col = decision ? "decisions" : "findings";
 	char sql[256];
 	sqlite3_stmt *st;
 	int ret;
 
-	if (!strcmp(table, "incident_steps"))
-		snprintf(sql, sizeof(sql),
-			 "UPDATE incident_steps SET %s = CASE WHEN %s IS NULL OR %s = '' THEN ?1"
-			 " ELSE %s || char(10) || ?1 END WHERE id = ?2 AND incident_id = ?3",
-			 col, col, col, col);
-	else
-		snprintf(sql, sizeof(sql),
-			 "UPDATE incident_phases SET %s = CASE WHEN %s IS NULL OR %s = '' THEN ?1"
-			 " ELSE %s || char(10) || ?1 END WHERE phase = ?2 AND incident_id = ?3",
-			 col, col, col, col);
+	if (!text || !*text)
+		return 0;
+	snprintf(sql, sizeof(sql),
+		 "UPDATE %s SET %s = CASE WHEN %s IS NULL OR %s = '' THEN ?1"
+		 " ELSE %s || char(10) || ?1 END WHERE %s = ?2 AND incident_id = ?3",
+		 step_id > 0 ? "incident_steps" : "incident_phases", col, col, col, col,
+		 step_id > 0 ? "id" : "phase");
 	if ((ret = store_prepare(s, &st, sql, err)) < 0)
 		return ret;
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-	if (!strcmp(table, "incident_steps"))
+	if (step_id > 0)
 		sqlite3_bind_int64(st, 2, step_id);
 	else
 		sqlite3_bind_int(st, 2, phase);
 	sqlite3_bind_int64(st, 3, incident_id);
-	return store_step_done(s, st, "saving the note", err);
+	if ((ret = store_step_done(s, st, "saving the note", err)) < 0)
+		return ret;
+	return record_at(s, incident_id, step_id, phase, where, decision ? "decision" : "finding",
+			 text, decision ? "incident.decision" : "incident.note", err);
 }
 
 static const char *norm_status(const char *st)
@@ -742,7 +765,7 @@ int ir_step_set_status(struct store *s, int64_t incident_id, int64_t step_id, co
 	const char *to = norm_status(status);
 	sqlite3_stmt *st;
 	char now[32], where[32], *detail = NULL;
-	int ret, phase, seq;
+	int ret, phase;
 
 	if (!to)
 		return tater_errf(err, TATER_EINVAL, "status '%s': use done, skip, block or todo",
@@ -757,7 +780,7 @@ int ir_step_set_status(struct store *s, int64_t incident_id, int64_t step_id, co
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
 	if ((ret = incident_open(s, incident_id, err)) < 0 ||
-	    (ret = step_where(s, incident_id, step_id, &phase, &seq, err)) < 0)
+	    (ret = step_where(s, incident_id, step_id, &phase, where, sizeof(where), err)) < 0)
 		goto fail;
 	store_now(now);
 	if ((ret = store_prepare(s, &st,
@@ -776,19 +799,13 @@ int ir_step_set_status(struct store *s, int64_t incident_id, int64_t step_id, co
 	if ((ret = store_step_done(s, st, "saving the step", err)) < 0 ||
 	    (ret = update_phase(s, incident_id, phase, now, err)) < 0)
 		goto fail;
-	snprintf(where, sizeof(where), "step %d.%d", phase + 1, seq);
 	if (reason && *reason && (!strcmp(to, "skipped") || !strcmp(to, "blocked"))) {
 		if (asprintf(&detail, "%s: %s", to, reason) < 0)
 			detail = NULL;
 	}
 	if ((ret = record(s, incident_id, step_id, "status", detail ? detail : to, "incident.step",
-			  where, err)) < 0)
-		goto fail;
-	if (note && *note &&
-	    ((ret = append_note(s, "incident_steps", "findings", incident_id, step_id, 0, note,
-				err)) < 0 ||
-	     (ret = record(s, incident_id, step_id, "finding", note, "incident.note", where, err)) <
-		 0))
+			  where, err)) < 0 ||
+	    (ret = add_note(s, incident_id, step_id, phase, where, 0, note, err)) < 0)
 		goto fail;
 	free(detail);
 	return store_commit(s, err);
@@ -806,12 +823,14 @@ static int check_user(const char *user, struct tater_err *err)
 	return 0;
 }
 
-int ir_step_assign(struct store *s, int64_t incident_id, int64_t step_id, const char *user,
-		   struct tater_err *err)
+/* Assign a step (phase < 0: the step's phase is looked up) or a whole phase
+ * (step_id 0) to user ("" or NULL: nobody). */
+static int assign(struct store *s, int64_t incident_id, int64_t step_id, int phase,
+		  const char *user, struct tater_err *err)
 {
 	sqlite3_stmt *st;
-	char where[32];
-	int ret, phase, seq;
+	char where[32] = "";
+	int ret;
 
 	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "assign incident work", err)) < 0 ||
 	    (ret = check_user(user, err)) < 0)
@@ -819,15 +838,28 @@ int ir_step_assign(struct store *s, int64_t incident_id, int64_t step_id, const 
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
 	if ((ret = incident_open(s, incident_id, err)) < 0 ||
-	    (ret = step_where(s, incident_id, step_id, &phase, &seq, err)) < 0 ||
-	    (ret = store_prepare(s, &st, "UPDATE incident_steps SET assignee = ? WHERE id = ?", err)) < 0)
+	    (phase < 0 &&
+	     (ret = step_where(s, incident_id, step_id, &phase, where, sizeof(where), err)) < 0))
 		goto fail;
-	store_bind_opt(st, 1, user);
-	sqlite3_bind_int64(st, 2, step_id);
-	snprintf(where, sizeof(where), "step %d.%d", phase + 1, seq);
+	if (step_id > 0) {
+		if ((ret = store_prepare(s, &st,
+				"UPDATE incident_steps SET assignee = ? WHERE id = ?", err)) < 0)
+			goto fail;
+		store_bind_opt(st, 1, user);
+		sqlite3_bind_int64(st, 2, step_id);
+	} else {
+		if ((ret = store_prepare(s, &st,
+				"UPDATE incident_phases SET assignee = ?"
+				" WHERE incident_id = ? AND phase = ?",
+				err)) < 0)
+			goto fail;
+		store_bind_opt(st, 1, user);
+		sqlite3_bind_int64(st, 2, incident_id);
+		sqlite3_bind_int(st, 3, phase);
+	}
 	if ((ret = store_step_done(s, st, "assigning", err)) < 0 ||
-	    (ret = record(s, incident_id, step_id, "assign", user && *user ? user : "(nobody)",
-			  "incident.assign", where, err)) < 0)
+	    (ret = record_at(s, incident_id, step_id, phase, where, "assign",
+			     user && *user ? user : "(nobody)", "incident.assign", err)) < 0)
 		goto fail;
 	return store_commit(s, err);
 fail:
@@ -835,50 +867,18 @@ fail:
 	return ret;
 }
 
-/* Phase-level events carry the phase in their detail: "containment: text". */
-static int record_phase(struct store *s, int64_t incident_id, int phase, const char *kind,
-			const char *text, const char *action, struct tater_err *err)
+int ir_step_assign(struct store *s, int64_t incident_id, int64_t step_id, const char *user,
+		   struct tater_err *err)
 {
-	char *detail = NULL;
-	int ret;
-
-	if (asprintf(&detail, "%s: %s", ir_phase_key(phase), text) < 0)
-		return tater_errf(err, TATER_ENOMEM, "out of memory");
-	ret = record(s, incident_id, 0, kind, detail, action, NULL, err);
-	free(detail);
-	return ret;
+	return assign(s, incident_id, step_id, -1, user, err);
 }
 
 int ir_phase_assign(struct store *s, int64_t incident_id, int phase, const char *user,
 		    struct tater_err *err)
 {
-	sqlite3_stmt *st;
-	int ret;
-
 	if (phase < 0 || phase >= IR_PHASES)
 		return tater_errf(err, TATER_EINVAL, "no phase %d (phases are 1 to 5)", phase + 1);
-	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "assign incident work", err)) < 0 ||
-	    (ret = check_user(user, err)) < 0)
-		return ret;
-	if ((ret = store_begin(s, err)) < 0)
-		return ret;
-	if ((ret = incident_open(s, incident_id, err)) < 0 ||
-	    (ret =
-		 store_prepare(s, &st,
-		      "UPDATE incident_phases SET assignee = ? WHERE incident_id = ? AND phase = ?",
-		      err)) < 0)
-		goto fail;
-	store_bind_opt(st, 1, user);
-	sqlite3_bind_int64(st, 2, incident_id);
-	sqlite3_bind_int(st, 3, phase);
-	if ((ret = store_step_done(s, st, "assigning", err)) < 0 ||
-	    (ret = record_phase(s, incident_id, phase, "phase_assign",
-				user && *user ? user : "(nobody)", "incident.assign", err)) < 0)
-		goto fail;
-	return store_commit(s, err);
-fail:
-	store_rollback(s);
-	return ret;
+	return assign(s, incident_id, 0, phase, user, err);
 }
 
 static int check_note(const char *finding, const char *decision, struct tater_err *err)
@@ -893,11 +893,13 @@ static int check_note(const char *finding, const char *decision, struct tater_er
 	return 0;
 }
 
-int ir_step_note(struct store *s, int64_t incident_id, int64_t step_id, const char *finding,
-		 const char *decision, struct tater_err *err)
+/* Record a finding and/or a decision on a step (phase < 0: the step's phase
+ * is looked up) or on a whole phase (step_id 0). */
+static int record_notes(struct store *s, int64_t incident_id, int64_t step_id, int phase,
+			const char *finding, const char *decision, struct tater_err *err)
 {
-	char where[32];
-	int ret, phase, seq;
+	char where[32] = "";
+	int ret;
 
 	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "record findings", err)) < 0 ||
 	    (ret = check_note(finding, decision, err)) < 0)
@@ -905,20 +907,10 @@ int ir_step_note(struct store *s, int64_t incident_id, int64_t step_id, const ch
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
 	if ((ret = incident_open(s, incident_id, err)) < 0 ||
-	    (ret = step_where(s, incident_id, step_id, &phase, &seq, err)) < 0)
-		goto fail;
-	snprintf(where, sizeof(where), "step %d.%d", phase + 1, seq);
-	if (finding && *finding &&
-	    ((ret = append_note(s, "incident_steps", "findings", incident_id, step_id, 0, finding,
-				err)) < 0 ||
-	     (ret = record(s, incident_id, step_id, "finding", finding, "incident.note", where,
-			   err)) < 0))
-		goto fail;
-	if (decision && *decision &&
-	    ((ret = append_note(s, "incident_steps", "decisions", incident_id, step_id, 0, decision,
-				err)) < 0 ||
-	     (ret = record(s, incident_id, step_id, "decision", decision, "incident.decision",
-			   where, err)) < 0))
+	    (phase < 0 &&
+	     (ret = step_where(s, incident_id, step_id, &phase, where, sizeof(where), err)) < 0) ||
+	    (ret = add_note(s, incident_id, step_id, phase, where, 0, finding, err)) < 0 ||
+	    (ret = add_note(s, incident_id, step_id, phase, where, 1, decision, err)) < 0)
 		goto fail;
 	return store_commit(s, err);
 fail:
@@ -926,36 +918,18 @@ fail:
 	return ret;
 }
 
+int ir_step_note(struct store *s, int64_t incident_id, int64_t step_id, const char *finding,
+		 const char *decision, struct tater_err *err)
+{
+	return record_notes(s, incident_id, step_id, -1, finding, decision, err);
+}
+
 int ir_phase_note(struct store *s, int64_t incident_id, int phase, const char *finding,
 		  const char *decision, struct tater_err *err)
 {
-	int ret;
-
 	if (phase < 0 || phase >= IR_PHASES)
 		return tater_errf(err, TATER_EINVAL, "no phase %d (phases are 1 to 5)", phase + 1);
-	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "record findings", err)) < 0 ||
-	    (ret = check_note(finding, decision, err)) < 0)
-		return ret;
-	if ((ret = store_begin(s, err)) < 0)
-		return ret;
-	if ((ret = incident_open(s, incident_id, err)) < 0)
-		goto fail;
-	if (finding && *finding &&
-	    ((ret = append_note(s, "incident_phases", "findings", incident_id, 0, phase, finding,
-				err)) < 0 ||
-	     (ret = record_phase(s, incident_id, phase, "phase_finding", finding, "incident.note",
-				 err)) < 0))
-		goto fail;
-	if (decision && *decision &&
-	    ((ret = append_note(s, "incident_phases", "decisions", incident_id, 0, phase, decision,
-				err)) < 0 ||
-	     (ret = record_phase(s, incident_id, phase, "phase_decision", decision,
-				 "incident.decision", err)) < 0))
-		goto fail;
-	return store_commit(s, err);
-fail:
-	store_rollback(s);
-	return ret;
+	return record_notes(s, incident_id, 0, phase, finding, decision, err);
 }
 
 int ir_incident_close(struct store *s, int64_t incident_id, const char *lessons,
