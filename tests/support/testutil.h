@@ -29,4 +29,11 @@ const char *tu_bin(const char *envname);
 /* Does haystack contain needle? (for assertion messages) */
 int tu_contains(const char *haystack, const char *needle);
 
+/* A store created at dir/name, dir a fresh tu_tmpdir(tag); *dir and *path are
+ * malloc'd.  Fails the test if the store cannot be created. */
+struct store;
+struct store *tu_store_new(const char *tag, const char *name, char **dir, char **path);
+/* Close the store, remove dir and free dir and path. */
+void tu_store_free(struct store *s, char *dir, char *path);
+
 #endif

@@ -25,9 +25,7 @@ static int setup(void **state)
 	struct tater_err err = {0};
 	char target[64];
 
-	f->dir = tu_tmpdir("activity");
-	f->path = tu_path(f->dir, "a.db");
-	assert_int_equal(store_open(&f->s, f->path, STORE_CREATE, &err), 0);
+	f->s = tu_store_new("activity", "a.db", &f->dir, &f->path);
 	for (int i = 1; i <= 10; i++) {
 		snprintf(target, sizeof(target), "control MS.AAD.%d.1", i);
 		assert_int_equal(activity_append(f->s, "remediate", target, i % 3 ? "ok" : "failed",
@@ -42,10 +40,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->path);
-	free(f->dir);
+	tu_store_free(f->s, f->dir, f->path);
 	free(f);
 	return 0;
 }

@@ -52,9 +52,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	struct tater_err err = {0};
 
-	f->dir = tu_tmpdir("ir");
-	f->path = tu_path(f->dir, "ir.db");
-	assert_int_equal(store_open(&f->s, f->path, STORE_CREATE, &err), 0);
+	f->s = tu_store_new("ir", "ir.db", &f->dir, &f->path);
 	snprintf(f->creator, sizeof(f->creator), "%s", store_actor(f->s));
 	/* The creator is admin and hands out roles. */
 	assert_int_equal(store_role_set(f->s, "alice", STORE_ROLE_RESPONDER, &err), 0);
@@ -68,10 +66,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->path);
-	free(f->dir);
+	tu_store_free(f->s, f->dir, f->path);
 	free(f);
 	return 0;
 }

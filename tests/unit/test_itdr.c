@@ -37,9 +37,7 @@ static struct fx *fx_new(void)
 	struct fx *f = calloc(1, sizeof(*f));
 	struct tater_err err = {0};
 
-	f->dir = tu_tmpdir("itdr");
-	f->path = tu_path(f->dir, "tater.db");
-	assert_int_equal(store_open(&f->s, f->path, STORE_CREATE, &err), 0);
+	f->s = tu_store_new("itdr", "tater.db", &f->dir, &f->path);
 	assert_int_equal(vault_create(f->s, "pw", 2, &err), 0);
 	assert_int_equal(vault_unlock(f->s, "pw", 2, &f->v, &err), 0);
 	return f;
@@ -86,10 +84,7 @@ static void fx_free(struct fx *f)
 	if (f->sp)
 		assert_int_equal(simproc_stop(f->sp), 0);
 	vault_close(f->v);
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->path);
+	tu_store_free(f->s, f->dir, f->path);
 	free(f);
 }
 

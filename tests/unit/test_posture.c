@@ -32,9 +32,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	struct tater_err err = {0};
 
-	f->dir = tu_tmpdir("posture");
-	f->path = tu_path(f->dir, "tater.db");
-	assert_int_equal(store_open(&f->s, f->path, STORE_CREATE, &err), 0);
+	f->s = tu_store_new("posture", "tater.db", &f->dir, &f->path);
 	store_set_actor(f->s, "ana");
 	assert_int_equal(store_scan_start(f->s, "tenant:1", "m365", &f->scan, &err), 0);
 	*state = f;
@@ -45,10 +43,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->path);
-	free(f->dir);
+	tu_store_free(f->s, f->dir, f->path);
 	free(f);
 	return 0;
 }

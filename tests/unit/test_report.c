@@ -49,9 +49,7 @@ static int setup(void **state)
 				  .severity = "high",
 				  .user = "eve@contoso.com"};
 
-	f->dir = tu_tmpdir("report");
-	f->path = tu_path(f->dir, "r.db");
-	assert_int_equal(store_open(&f->s, f->path, STORE_CREATE, &err), 0);
+	f->s = tu_store_new("report", "r.db", &f->dir, &f->path);
 	assert_int_equal(store_role_set(f->s, "alice", STORE_ROLE_RESPONDER, &err), 0);
 	assert_int_equal(store_role_set(f->s, "bob", STORE_ROLE_RESPONDER, &err), 0);
 
@@ -95,10 +93,7 @@ static int teardown(void **state)
 {
 	struct fx *f = *state;
 
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->path);
-	free(f->dir);
+	tu_store_free(f->s, f->dir, f->path);
 	free(f);
 	return 0;
 }

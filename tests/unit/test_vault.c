@@ -40,9 +40,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	struct tater_err err = {0};
 
-	f->dir = tu_tmpdir("vault");
-	f->path = tu_path(f->dir, "t.db");
-	assert_int_equal(store_open(&f->s, f->path, STORE_CREATE, &err), 0);
+	f->s = tu_store_new("vault", "t.db", &f->dir, &f->path);
 	assert_int_equal(vault_create(f->s, PASS, strlen(PASS), &err), 0);
 	assert_int_equal(vault_unlock(f->s, PASS, strlen(PASS), &f->v, &err), 0);
 	add_tenant(f->s, "one");
@@ -57,10 +55,7 @@ static int teardown(void **state)
 
 	vault_force_cipher(NULL);
 	vault_close(f->v);
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->path);
-	free(f->dir);
+	tu_store_free(f->s, f->dir, f->path);
 	free(f);
 	return 0;
 }
