@@ -38,6 +38,12 @@ int endpoints_preset(const char *cloud, struct endpoints *out, struct tater_err 
 int endpoints_custom(const char *base_url, const char *cloud, struct endpoints *out,
 		     struct tater_err *err);
 
+/* A tenant's endpoints from its settings: cloud "custom" serves every API under base_url
+ * (with the public cloud's token resources), any other cloud is its preset.  Here, below
+ * every area that makes a tenant's clients (collect, itdr, remediate), so they share it. */
+int endpoints_for_cloud(const char *cloud, const char *base_url, struct endpoints *out,
+			struct tater_err *err);
+
 /* Point one API elsewhere (a per-tenant setting). */
 int endpoints_set_base(struct endpoints *ep, enum endpoints_api api, const char *base_url,
 		       struct tater_err *err);

@@ -400,9 +400,7 @@ int collect_tenant_auth(struct vault *v, const struct tenant *t, const struct en
 
 int collect_tenant_endpoints(const struct tenant *t, struct endpoints *ep, struct tater_err *err)
 {
-	if (!strcmp(t->cloud, "custom"))
-		return endpoints_custom(t->base_url, "public", ep, err);
-	return endpoints_preset(t->cloud, ep, err);
+	return endpoints_for_cloud(t->cloud, t->base_url, ep, err);
 }
 
 int collect_client(const struct scan_opts *o, struct http_client **out, struct tater_err *err)

@@ -226,7 +226,6 @@ static int wm_set(struct store *s, const char *scope, const char *stream, const 
 {
 	sqlite3_stmt *st;
 	char now[32];
-	int rc;
 
 	store_now(now);
 	if (sqlite3_prepare_v2(
@@ -239,9 +238,7 @@ static int wm_set(struct store *s, const char *scope, const char *stream, const 
 	sqlite3_bind_text(st, 2, stream, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, "moving a watermark", err);
+	return store_step_done(s, st, "moving a watermark", err);
 }
 
 /* ---- the swap ---- */
@@ -250,7 +247,6 @@ static int exec_bind(struct store *s, const char *sql, const char *a, const char
 		     const char *what, struct tater_err *err)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
 		return store_sqlerr(s, what, err);
@@ -260,9 +256,7 @@ static int exec_bind(struct store *s, const char *sql, const char *a, const char
 		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
 	if (c)
 		sqlite3_bind_int64(st, 3, c);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(s, what, err);
+	return store_step_done(s, st, what, err);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -735,15 +729,8 @@ out_nofinish:
 
 /* ---- on its own: endpoints, credential and client of the tenant ---- */
 
-/* As collect_tenant_endpoints does; kept here so src/itdr stands below src/collect (whose
- * scan calls itdr_ingest_with). */
-static int tenant_endpoints(const struct tenant *t, struct endpoints *ep, struct tater_err *err)
-{
-	if (!strcmp(t->cloud, "custom"))
-		return endpoints_custom(t->base_url, "public", ep, err);
-	return endpoints_preset(t->cloud, ep, err);
-}
-
+/* As collect_tenant_auth does (its message names where to add the credential); kept here so
+ * src/itdr stands below src/collect (whose scan calls itdr_ingest_with). */
 static int tenant_auth(struct vault *v, const struct tenant *t, const struct endpoints *ep,
 		       struct auth_entra **out, struct tater_err *err)
 {
@@ -805,7 +792,7 @@ int itdr_ingest(struct store *s, struct vault *v, const struct tenant *t,
 		cfg.rates = NULL;
 		cfg.rate_cfg = &unpaced;
 	}
-	if ((ret = tenant_endpoints(t, &ep, err)) < 0 ||
+	if ((ret = endpoints_for_cloud(t->cloud, t->base_url, &ep, err)) < 0 ||
 	    (ret = tenant_auth(v, t, &ep, &auth, err)) < 0 ||
 	    (ret = http_client_new(&cfg, &hc, err)) < 0)
 		goto out;

@@ -114,6 +114,14 @@ int endpoints_custom(const char *base_url, const char *cloud, struct endpoints *
 	return 0;
 }
 
+int endpoints_for_cloud(const char *cloud, const char *base_url, struct endpoints *out,
+			struct tater_err *err)
+{
+	if (cloud && !strcmp(cloud, "custom"))
+		return endpoints_custom(base_url, "public", out, err);
+	return endpoints_preset(cloud, out, err);
+}
+
 int endpoints_sharepoint(struct endpoints *ep, const char *initial_domain, struct tater_err *err)
 {
 	const struct preset *p = find_preset(ep->cloud);
