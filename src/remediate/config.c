@@ -19,13 +19,6 @@
 #include "tater/validate.h"
 #include "tater/vault.h"
 
-static void copy_col(sqlite3_stmt *st, int col, char *out, size_t n)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	snprintf(out, n, "%s", v ? (const char *)v : "");
-}
-
 int rem_config_get(struct store *s, int64_t tenant_ref, struct rem_config *out,
 		   struct tater_err *err)
 {
@@ -45,10 +38,10 @@ int rem_config_get(struct store *s, int64_t tenant_ref, struct rem_config *out,
 		out->exists = 1;
 		out->enabled = sqlite3_column_int(st, 0);
 		out->has_webhook = sqlite3_column_int(st, 1);
-		copy_col(st, 2, out->client_id, sizeof(out->client_id));
-		copy_col(st, 3, out->automation_account, sizeof(out->automation_account));
-		copy_col(st, 4, out->updated_by, sizeof(out->updated_by));
-		copy_col(st, 5, out->updated_at, sizeof(out->updated_at));
+		store_col_text(st, 2, out->client_id, sizeof(out->client_id));
+		store_col_text(st, 3, out->automation_account, sizeof(out->automation_account));
+		store_col_text(st, 4, out->updated_by, sizeof(out->updated_by));
+		store_col_text(st, 5, out->updated_at, sizeof(out->updated_at));
 	} else if (rc != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return store_sqlerr(s, "reading the remediation settings", err);
@@ -154,12 +147,10 @@ int rem_config_save(struct store *s, struct vault *v, int64_t tenant_ref,
 	sqlite3_bind_text(st, 4, cfg->automation_account, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, store_actor(s), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		ret = store_sqlerr(s, "saving the remediation settings", err);
+	ret = store_step_done(s, st, "saving the remediation settings", err);
+	st = NULL; /* finalised either way */
+	if (ret < 0)
 		goto fail;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
 	if (webhook_url) {
 		if ((ret = vault_put(v, "remediation_config", tenant_ref, "webhook_url",
 				     webhook_url, strlen(webhook_url), err)) < 0)

@@ -43,13 +43,6 @@ static char *coldup(sqlite3_stmt *st, int col)
 	return v ? strdup((const char *)v) : NULL;
 }
 
-static void colcpy(sqlite3_stmt *st, int col, char *out, size_t n)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	snprintf(out, n, "%s", v ? (const char *)v : "");
-}
-
 #define REQ_COLS                                                                                   \
 	"id, request_id, scope, control_id, script_id, params, status, job_id, job_status,"       \
 	" requested_by, requested_at, updated_at, finished_at, output, error, before_scan,"      \
@@ -59,18 +52,18 @@ static void fill(sqlite3_stmt *st, struct rem_request *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
-	colcpy(st, 1, r->request_id, sizeof(r->request_id));
-	colcpy(st, 2, r->scope, sizeof(r->scope));
-	colcpy(st, 3, r->control_id, sizeof(r->control_id));
-	colcpy(st, 4, r->script_id, sizeof(r->script_id));
+	store_col_text(st, 1, r->request_id, sizeof(r->request_id));
+	store_col_text(st, 2, r->scope, sizeof(r->scope));
+	store_col_text(st, 3, r->control_id, sizeof(r->control_id));
+	store_col_text(st, 4, r->script_id, sizeof(r->script_id));
 	r->params = coldup(st, 5);
-	colcpy(st, 6, r->status, sizeof(r->status));
-	colcpy(st, 7, r->job_id, sizeof(r->job_id));
-	colcpy(st, 8, r->job_status, sizeof(r->job_status));
-	colcpy(st, 9, r->requested_by, sizeof(r->requested_by));
-	colcpy(st, 10, r->requested_at, sizeof(r->requested_at));
-	colcpy(st, 11, r->updated_at, sizeof(r->updated_at));
-	colcpy(st, 12, r->finished_at, sizeof(r->finished_at));
+	store_col_text(st, 6, r->status, sizeof(r->status));
+	store_col_text(st, 7, r->job_id, sizeof(r->job_id));
+	store_col_text(st, 8, r->job_status, sizeof(r->job_status));
+	store_col_text(st, 9, r->requested_by, sizeof(r->requested_by));
+	store_col_text(st, 10, r->requested_at, sizeof(r->requested_at));
+	store_col_text(st, 11, r->updated_at, sizeof(r->updated_at));
+	store_col_text(st, 12, r->finished_at, sizeof(r->finished_at));
 	r->output = coldup(st, 13);
 	r->error = coldup(st, 14);
 	r->before_scan = sqlite3_column_int64(st, 15);
@@ -193,7 +186,6 @@ int rem_request_set(struct store *s, const char *request_id, const char *status,
 {
 	sqlite3_stmt *st = NULL;
 	char now[32];
-	int rc;
 
 	store_now(now);
 	if (sqlite3_prepare_v2(store_db(s),
@@ -213,11 +205,7 @@ int rem_request_set(struct store *s, const char *request_id, const char *status,
 	sqlite3_bind_int(st, 7, finished);
 	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, request_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(s, "updating the remediation request", err);
-	return 0;
+	return store_step_done(s, st, "updating the remediation request", err);
 }
 
 /* ---- the result line ------------------------------------------------------------------- */

@@ -107,6 +107,13 @@ void store_bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+void store_col_text(sqlite3_stmt *st, int col, char *dst, size_t n)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
 int store_exec(struct store *s, const char *sql, struct tater_err *err)
 {
 	char *msg = NULL;

@@ -52,13 +52,6 @@ int tenant_validate(const struct tenant *t, const char **field, struct tater_err
 	return 0;
 }
 
-static void copy_col(sqlite3_stmt *st, int col, char *dst, size_t n)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	snprintf(dst, n, "%s", v ? (const char *)v : "");
-}
-
 #define TENANT_COLS                                                                                \
 	"id, name, tenant_id, client_id, auth_kind, cloud, login_url, stale_days,"                 \
 	" client_secret IS NOT NULL, certificate IS NOT NULL, created_at, updated_at"
@@ -67,25 +60,24 @@ static void row_to_tenant(sqlite3_stmt *st, struct tenant *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(st, 0);
-	copy_col(st, 1, t->name, sizeof(t->name));
-	copy_col(st, 2, t->tenant_id, sizeof(t->tenant_id));
-	copy_col(st, 3, t->client_id, sizeof(t->client_id));
-	copy_col(st, 4, t->auth_kind, sizeof(t->auth_kind));
-	copy_col(st, 5, t->cloud, sizeof(t->cloud));
+	store_col_text(st, 1, t->name, sizeof(t->name));
+	store_col_text(st, 2, t->tenant_id, sizeof(t->tenant_id));
+	store_col_text(st, 3, t->client_id, sizeof(t->client_id));
+	store_col_text(st, 4, t->auth_kind, sizeof(t->auth_kind));
+	store_col_text(st, 5, t->cloud, sizeof(t->cloud));
 	if (!strcmp(t->cloud, "custom"))
-		copy_col(st, 6, t->base_url, sizeof(t->base_url));
+		store_col_text(st, 6, t->base_url, sizeof(t->base_url));
 	t->stale_days = sqlite3_column_int(st, 7);
 	t->has_secret = sqlite3_column_int(st, 8);
 	t->has_certificate = sqlite3_column_int(st, 9);
-	copy_col(st, 10, t->created_at, sizeof(t->created_at));
-	copy_col(st, 11, t->updated_at, sizeof(t->updated_at));
+	store_col_text(st, 10, t->created_at, sizeof(t->created_at));
+	store_col_text(st, 11, t->updated_at, sizeof(t->updated_at));
 }
 
 int tenant_save(struct store *s, struct tenant *t, struct tater_err *err)
 {
 	sqlite3_stmt *st;
 	char now[32];
-	const char *base;
 	int rc, ret;
 
 	if ((ret = tenant_validate(t, NULL, err)) < 0)
@@ -102,14 +94,13 @@ int tenant_save(struct store *s, struct tenant *t, struct tater_err *err)
 		-1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(s, "saving the tenant", err);
-	base = !strcmp(t->cloud, "custom") ? t->base_url : NULL;
 	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, t->tenant_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, t->client_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, t->auth_kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, t->cloud, -1, SQLITE_STATIC);
-	if (base)
-		sqlite3_bind_text(st, 6, base, -1, SQLITE_STATIC);
+	/* Only a custom cloud keeps a base URL (validated non-empty); a preset's is NULL. */
+	store_bind_opt(st, 6, !strcmp(t->cloud, "custom") ? t->base_url : NULL);
 	sqlite3_bind_int(st, 7, t->stale_days);
 	sqlite3_bind_text(st, 8, now, -1, SQLITE_STATIC);
 	if (t->id)
@@ -131,16 +122,14 @@ int tenant_save(struct store *s, struct tenant *t, struct tater_err *err)
 int tenant_delete(struct store *s, int64_t id, struct tater_err *err)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int ret;
 
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM tenants WHERE id = ?", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return store_sqlerr(s, "deleting the tenant", err);
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(s, "deleting the tenant", err);
+	if ((ret = store_step_done(s, st, "deleting the tenant", err)) < 0)
+		return ret;
 	return sqlite3_changes(s->db) ? 0
 				      : tater_errf(err, TATER_ENOTFOUND, "no tenant #%lld",
 						   (long long)id);
