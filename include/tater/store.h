@@ -69,6 +69,8 @@ int store_step_done(struct store *s, struct sqlite3_stmt *st, const char *what,
 void store_bind_opt(struct sqlite3_stmt *st, int i, const char *v);
 /* Copy column col of the current row into dst (n bytes, truncated); NULL reads as "". */
 void store_col_text(struct sqlite3_stmt *st, int col, char *dst, size_t n);
+/* A malloc'd copy of column col of the current row; NULL when it is NULL (or memory ran out). */
+char *store_col_dup(struct sqlite3_stmt *st, int col);
 
 /* Fill err from the connection's last SQLite error, prefixed by what. */
 int store_sqlerr(struct store *s, const char *what, struct tater_err *err);

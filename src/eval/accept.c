@@ -17,20 +17,6 @@
 
 #define REASON_MAX 500
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	return t ? strdup(t) : NULL;
-}
-
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	snprintf(dst, n, "%s", t ? t : "");
-}
-
 /* "YYYY-MM-DD" (to the end of that day, UTC) or "YYYY-MM-DDTHH:MM:SS[.fff]Z", normalised to
  * the store's time format so that times compare as strings. */
 static int parse_expiry(const char *in, char out[32], struct tater_err *err)
@@ -296,14 +282,14 @@ int eval_acceptances(struct store *s, const char *scope, int include_inactive,
 		a = &nv[(*n)++];
 		memset(a, 0, sizeof(*a));
 		a->id = sqlite3_column_int64(st, 0);
-		a->scope = dup_col(st, 1);
-		a->control_id = dup_col(st, 2);
-		a->reason = dup_col(st, 3);
-		copy_col(a->expires_at, sizeof(a->expires_at), st, 4);
-		a->accepted_by = dup_col(st, 5);
-		copy_col(a->accepted_at, sizeof(a->accepted_at), st, 6);
-		a->revoked_by = dup_col(st, 7);
-		copy_col(a->revoked_at, sizeof(a->revoked_at), st, 8);
+		a->scope = store_col_dup(st, 1);
+		a->control_id = store_col_dup(st, 2);
+		a->reason = store_col_dup(st, 3);
+		store_col_text(st, 4, a->expires_at, sizeof(a->expires_at));
+		a->accepted_by = store_col_dup(st, 5);
+		store_col_text(st, 6, a->accepted_at, sizeof(a->accepted_at));
+		a->revoked_by = store_col_dup(st, 7);
+		store_col_text(st, 8, a->revoked_at, sizeof(a->revoked_at));
 		a->active = sqlite3_column_int(st, 9);
 		if (!a->scope || !a->control_id || !a->reason || !a->accepted_by) {
 			ret = tater_errf(err, TATER_ENOMEM, "out of memory");
@@ -487,13 +473,13 @@ int eval_exclusions(struct store *s, const char *scope, const char *control_id,
 		*out = nv;
 		x = &nv[(*n)++];
 		memset(x, 0, sizeof(*x));
-		x->scope = dup_col(st, 0);
-		x->control_id = dup_col(st, 1);
-		x->kind = dup_col(st, 2);
-		x->object_id = dup_col(st, 3);
-		x->note = dup_col(st, 4);
-		x->added_by = dup_col(st, 5);
-		copy_col(x->added_at, sizeof(x->added_at), st, 6);
+		x->scope = store_col_dup(st, 0);
+		x->control_id = store_col_dup(st, 1);
+		x->kind = store_col_dup(st, 2);
+		x->object_id = store_col_dup(st, 3);
+		x->note = store_col_dup(st, 4);
+		x->added_by = store_col_dup(st, 5);
+		store_col_text(st, 6, x->added_at, sizeof(x->added_at));
 		if (!x->scope || !x->control_id || !x->kind || !x->object_id || !x->added_by) {
 			ret = tater_errf(err, TATER_ENOMEM, "out of memory");
 			goto out;

@@ -67,20 +67,6 @@ static int filter_keeps(const struct eval_filter *f, const struct eval_result *r
 	return 1;
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	return t ? strdup(t) : NULL;
-}
-
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
-{
-	const char *t = (const char *)sqlite3_column_text(st, i);
-
-	snprintf(dst, n, "%s", t ? t : "");
-}
-
 static void result_clear(struct eval_result *r)
 {
 	free(r->reason);
@@ -150,17 +136,17 @@ int eval_results_latest(struct store *s, const struct catalog *cat, const char *
 		r.id = sqlite3_column_int64(st, 0);
 		r.scan_id = sqlite3_column_int64(st, 1);
 		r.control = c;
-		copy_col(r.status, sizeof(r.status), st, 3);
-		copy_col(r.severity, sizeof(r.severity), st, 4);
+		store_col_text(st, 3, r.status, sizeof(r.status));
+		store_col_text(st, 4, r.severity, sizeof(r.severity));
 		r.evidence_count = sqlite3_column_int64(st, 6);
-		copy_col(r.evaluated_at, sizeof(r.evaluated_at), st, 7);
+		store_col_text(st, 7, r.evaluated_at, sizeof(r.evaluated_at));
 		if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
 			r.accepted = 1;
-			copy_col(r.accepted_until, sizeof(r.accepted_until), st, 8);
-			r.accepted_reason = dup_col(st, 9);
-			r.accepted_by = dup_col(st, 10);
+			store_col_text(st, 8, r.accepted_until, sizeof(r.accepted_until));
+			r.accepted_reason = store_col_dup(st, 9);
+			r.accepted_by = store_col_dup(st, 10);
 		}
-		r.reason = dup_col(st, 5);
+		r.reason = store_col_dup(st, 5);
 		if (!r.reason || (r.accepted && (!r.accepted_reason || !r.accepted_by))) {
 			result_clear(&r);
 			ret = tater_errf(err, TATER_ENOMEM, "out of memory");
@@ -217,7 +203,7 @@ int eval_result_evidence(struct store *s, int64_t result_id, char **json, struct
 	sqlite3_bind_int64(st, 1, result_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*json = dup_col(st, 0);
+		*json = store_col_dup(st, 0);
 		if (!*json)
 			ret = tater_errf(err, TATER_ENOMEM, "out of memory");
 	} else if (rc == SQLITE_DONE) {
@@ -279,7 +265,7 @@ int eval_score(struct store *s, const char *scope, int64_t scan_id, struct eval_
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, scan_id);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		copy_col(t, sizeof(t), st, 0);
+		store_col_text(st, 0, t, sizeof(t));
 	else
 		store_now(t);
 	sqlite3_finalize(st);

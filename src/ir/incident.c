@@ -364,21 +364,21 @@ static void incident_row(sqlite3_stmt *st, struct ir_incident *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->id = sqlite3_column_int64(st, 0);
-	ir_col(v->title, sizeof(v->title), st, 1);
-	ir_col(v->severity, sizeof(v->severity), st, 2);
-	ir_col(v->status, sizeof(v->status), st, 3);
-	ir_col(v->playbook_slug, sizeof(v->playbook_slug), st, 4);
-	ir_col(v->playbook_name, sizeof(v->playbook_name), st, 5);
+	store_col_text(st, 1, v->title, sizeof(v->title));
+	store_col_text(st, 2, v->severity, sizeof(v->severity));
+	store_col_text(st, 3, v->status, sizeof(v->status));
+	store_col_text(st, 4, v->playbook_slug, sizeof(v->playbook_slug));
+	store_col_text(st, 5, v->playbook_name, sizeof(v->playbook_name));
 	v->revno = sqlite3_column_int(st, 6);
 	v->alert_id = sqlite3_column_int64(st, 7);
-	ir_col(v->link_user, sizeof(v->link_user), st, 8);
-	ir_col(v->link_host, sizeof(v->link_host), st, 9);
-	ir_col(v->opened_by, sizeof(v->opened_by), st, 10);
-	ir_col(v->opened_at, sizeof(v->opened_at), st, 11);
-	ir_col(v->contained_at, sizeof(v->contained_at), st, 12);
-	ir_col(v->recovered_at, sizeof(v->recovered_at), st, 13);
-	ir_col(v->closed_at, sizeof(v->closed_at), st, 14);
-	v->lessons = ir_col_dup(st, 15);
+	store_col_text(st, 8, v->link_user, sizeof(v->link_user));
+	store_col_text(st, 9, v->link_host, sizeof(v->link_host));
+	store_col_text(st, 10, v->opened_by, sizeof(v->opened_by));
+	store_col_text(st, 11, v->opened_at, sizeof(v->opened_at));
+	store_col_text(st, 12, v->contained_at, sizeof(v->contained_at));
+	store_col_text(st, 13, v->recovered_at, sizeof(v->recovered_at));
+	store_col_text(st, 14, v->closed_at, sizeof(v->closed_at));
+	v->lessons = store_col_dup(st, 15);
 	v->steps_total = sqlite3_column_int(st, 16);
 	v->steps_finished = sqlite3_column_int(st, 17);
 	v->steps_blocked = sqlite3_column_int(st, 18);
@@ -513,15 +513,15 @@ int ir_incident_steps(struct store *s, int64_t id, struct ir_istep **out, size_t
 		x->id = sqlite3_column_int64(st, 0);
 		x->phase = sqlite3_column_int(st, 1);
 		x->seq = sqlite3_column_int(st, 2);
-		ir_col(x->title, sizeof(x->title), st, 3);
-		x->detail = ir_col_dup(st, 4);
-		ir_col(x->status, sizeof(x->status), st, 5);
-		ir_col(x->assignee, sizeof(x->assignee), st, 6);
-		x->reason = ir_col_dup(st, 7);
-		x->findings = ir_col_dup(st, 8);
-		x->decisions = ir_col_dup(st, 9);
-		ir_col(x->updated_by, sizeof(x->updated_by), st, 10);
-		ir_col(x->updated_at, sizeof(x->updated_at), st, 11);
+		store_col_text(st, 3, x->title, sizeof(x->title));
+		x->detail = store_col_dup(st, 4);
+		store_col_text(st, 5, x->status, sizeof(x->status));
+		store_col_text(st, 6, x->assignee, sizeof(x->assignee));
+		x->reason = store_col_dup(st, 7);
+		x->findings = store_col_dup(st, 8);
+		x->decisions = store_col_dup(st, 9);
+		store_col_text(st, 10, x->updated_by, sizeof(x->updated_by));
+		store_col_text(st, 11, x->updated_at, sizeof(x->updated_at));
 	}
 	if (rc != SQLITE_DONE) {
 		ret = store_sqlerr(s, "reading the steps", err);
@@ -590,11 +590,11 @@ int ir_incident_phases(struct store *s, int64_t id, struct ir_iphase out[IR_PHAS
 			continue;
 		p = &out[ph];
 		found = 1;
-		ir_col(p->assignee, sizeof(p->assignee), st, 1);
-		p->findings = ir_col_dup(st, 2);
-		p->decisions = ir_col_dup(st, 3);
-		ir_col(p->started_at, sizeof(p->started_at), st, 4);
-		ir_col(p->completed_at, sizeof(p->completed_at), st, 5);
+		store_col_text(st, 1, p->assignee, sizeof(p->assignee));
+		p->findings = store_col_dup(st, 2);
+		p->decisions = store_col_dup(st, 3);
+		store_col_text(st, 4, p->started_at, sizeof(p->started_at));
+		store_col_text(st, 5, p->completed_at, sizeof(p->completed_at));
 		p->total = sqlite3_column_int(st, 6);
 		p->done = sqlite3_column_int(st, 7);
 		p->skipped = sqlite3_column_int(st, 8);
@@ -1011,15 +1011,15 @@ int ir_incident_events(struct store *s, int64_t id, struct ir_event **out, size_
 		e = &v[(*n)++];
 		memset(e, 0, sizeof(*e));
 		e->id = sqlite3_column_int64(st, 0);
-		ir_col(e->at, sizeof(e->at), st, 1);
-		ir_col(e->actor, sizeof(e->actor), st, 2);
-		ir_col(kind, sizeof(kind), st, 3);
-		e->detail = ir_col_dup(st, 4);
+		store_col_text(st, 1, e->at, sizeof(e->at));
+		store_col_text(st, 2, e->actor, sizeof(e->actor));
+		store_col_text(st, 3, kind, sizeof(kind));
+		e->detail = store_col_dup(st, 4);
 		e->phase = -1;
 		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
 			e->phase = sqlite3_column_int(st, 5);
 			e->seq = sqlite3_column_int(st, 6);
-			ir_col(e->step_title, sizeof(e->step_title), st, 7);
+			store_col_text(st, 7, e->step_title, sizeof(e->step_title));
 		}
 		if (!strncmp(kind, "phase_", 6)) {
 			char *colon = e->detail ? strstr(e->detail, ": ") : NULL;

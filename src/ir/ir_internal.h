@@ -25,9 +25,4 @@ int ir_body_load(const char *json, struct ir_body *out, struct tater_err *err);
  * but, when multiline, LF and TAB? */
 int ir_text_ok(const char *s, int multiline);
 
-/* Copy column col into dst (n bytes), "" when NULL. */
-void ir_col(char *dst, size_t n, sqlite3_stmt *st, int col);
-/* malloc'd copy of column col, NULL when NULL. */
-char *ir_col_dup(sqlite3_stmt *st, int col);
-
 #endif

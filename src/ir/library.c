@@ -17,20 +17,6 @@
 /* Who "wrote" and "approved" the shipped content. */
 #define IR_SHIPPED_BY "tater"
 
-void ir_col(char *dst, size_t n, sqlite3_stmt *st, int col)
-{
-	const char *v = (const char *)sqlite3_column_text(st, col);
-
-	snprintf(dst, n, "%s", v ? v : "");
-}
-
-char *ir_col_dup(sqlite3_stmt *st, int col)
-{
-	const char *v = (const char *)sqlite3_column_text(st, col);
-
-	return v ? strdup(v) : NULL;
-}
-
 static int is_readonly(struct store *s)
 {
 	return sqlite3_db_readonly(store_db(s), "main") == 1;
@@ -215,17 +201,17 @@ static void playbook_row(sqlite3_stmt *st, struct ir_playbook *p, const char *da
 {
 	memset(p, 0, sizeof(*p));
 	p->id = sqlite3_column_int64(st, 0);
-	ir_col(p->slug, sizeof(p->slug), st, 1);
-	ir_col(p->name, sizeof(p->name), st, 2);
-	ir_col(p->incident_type, sizeof(p->incident_type), st, 3);
-	ir_col(p->owner, sizeof(p->owner), st, 4);
-	ir_col(p->review_due, sizeof(p->review_due), st, 5);
+	store_col_text(st, 1, p->slug, sizeof(p->slug));
+	store_col_text(st, 2, p->name, sizeof(p->name));
+	store_col_text(st, 3, p->incident_type, sizeof(p->incident_type));
+	store_col_text(st, 4, p->owner, sizeof(p->owner));
+	store_col_text(st, 5, p->review_due, sizeof(p->review_due));
 	p->builtin = sqlite3_column_int(st, 6);
 	p->archived = sqlite3_column_int(st, 7);
-	ir_col(p->created_by, sizeof(p->created_by), st, 8);
-	ir_col(p->created_at, sizeof(p->created_at), st, 9);
+	store_col_text(st, 8, p->created_by, sizeof(p->created_by));
+	store_col_text(st, 9, p->created_at, sizeof(p->created_at));
 	p->latest_revno = sqlite3_column_int(st, 10);
-	ir_col(p->latest_status, sizeof(p->latest_status), st, 11);
+	store_col_text(st, 11, p->latest_status, sizeof(p->latest_status));
 	p->approved_revno = sqlite3_column_int(st, 12);
 	p->review_overdue = p->review_due[0] && strcmp(p->review_due, day) < 0;
 }
@@ -333,12 +319,12 @@ int ir_revisions_list(struct store *s, const char *slug, struct ir_revision **ou
 		memset(r, 0, sizeof(*r));
 		r->id = sqlite3_column_int64(st, 0);
 		r->revno = sqlite3_column_int(st, 1);
-		ir_col(r->status, sizeof(r->status), st, 2);
-		ir_col(r->author, sizeof(r->author), st, 3);
-		ir_col(r->created_at, sizeof(r->created_at), st, 4);
-		ir_col(r->reviewed_by, sizeof(r->reviewed_by), st, 5);
-		ir_col(r->reviewed_at, sizeof(r->reviewed_at), st, 6);
-		ir_col(r->summary, sizeof(r->summary), st, 7);
+		store_col_text(st, 2, r->status, sizeof(r->status));
+		store_col_text(st, 3, r->author, sizeof(r->author));
+		store_col_text(st, 4, r->created_at, sizeof(r->created_at));
+		store_col_text(st, 5, r->reviewed_by, sizeof(r->reviewed_by));
+		store_col_text(st, 6, r->reviewed_at, sizeof(r->reviewed_at));
+		store_col_text(st, 7, r->summary, sizeof(r->summary));
 	}
 	if (rc != SQLITE_DONE) {
 		ret = store_sqlerr(s, "listing revisions", err);
@@ -391,9 +377,9 @@ static int rev_get(struct store *s, int64_t pb, const char *slug, int revno, str
 	if (rc == SQLITE_ROW) {
 		r->id = sqlite3_column_int64(st, 0);
 		r->revno = sqlite3_column_int(st, 1);
-		ir_col(r->status, sizeof(r->status), st, 2);
-		ir_col(r->author, sizeof(r->author), st, 3);
-		if (!(r->body = ir_col_dup(st, 4)))
+		store_col_text(st, 2, r->status, sizeof(r->status));
+		store_col_text(st, 3, r->author, sizeof(r->author));
+		if (!(r->body = store_col_dup(st, 4)))
 			ret = tater_errf(err, TATER_ENOMEM, "out of memory");
 	} else if (rc == SQLITE_DONE) {
 		ret = revno > 0 ? tater_errf(err, TATER_ENOTFOUND,
@@ -871,7 +857,7 @@ int ir_playbook_for_alert_type(struct store *s, const char *detection_type, char
 		return ret;
 	sqlite3_bind_text(st, 1, detection_type ? detection_type : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		ir_col(slug, 64, st, 0);
+		store_col_text(st, 0, slug, 64);
 	sqlite3_finalize(st);
 	return 0;
 }

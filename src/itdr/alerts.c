@@ -99,20 +99,6 @@ const char *itdr_next_label(const char *from)
 
 /* ---- helpers ---- */
 
-static void col(char *dst, size_t n, sqlite3_stmt *st, int c)
-{
-	const unsigned char *v = sqlite3_column_text(st, c);
-
-	snprintf(dst, n, "%s", v ? (const char *)v : "");
-}
-
-static char *col_dup(sqlite3_stmt *st, int c)
-{
-	const unsigned char *v = sqlite3_column_text(st, c);
-
-	return v ? strdup((const char *)v) : NULL;
-}
-
 /* Texts people type: UTF-8 with no control character but LF and TAB, bounded. */
 static int text_ok(const char *s, size_t max)
 {
@@ -162,30 +148,30 @@ static void read_alert(sqlite3_stmt *st, struct itdr_alert *a, int with_raw)
 {
 	memset(a, 0, sizeof(*a));
 	a->id = sqlite3_column_int64(st, 0);
-	col(a->scope, sizeof(a->scope), st, 1);
-	col(a->tenant, sizeof(a->tenant), st, 2);
-	col(a->detection_id, sizeof(a->detection_id), st, 3);
-	col(a->source, sizeof(a->source), st, 4);
-	col(a->type, sizeof(a->type), st, 5);
-	col(a->severity, sizeof(a->severity), st, 6);
-	col(a->status, sizeof(a->status), st, 7);
-	col(a->assignee, sizeof(a->assignee), st, 8);
-	col(a->user_upn, sizeof(a->user_upn), st, 9);
-	col(a->user_id, sizeof(a->user_id), st, 10);
-	col(a->ip, sizeof(a->ip), st, 11);
-	col(a->location, sizeof(a->location), st, 12);
-	col(a->risk_level, sizeof(a->risk_level), st, 13);
-	col(a->risk_state, sizeof(a->risk_state), st, 14);
-	col(a->request_id, sizeof(a->request_id), st, 15);
-	col(a->correlation_id, sizeof(a->correlation_id), st, 16);
-	col(a->detected_at, sizeof(a->detected_at), st, 17);
-	col(a->created_at, sizeof(a->created_at), st, 18);
-	col(a->updated_at, sizeof(a->updated_at), st, 19);
+	store_col_text(st, 1, a->scope, sizeof(a->scope));
+	store_col_text(st, 2, a->tenant, sizeof(a->tenant));
+	store_col_text(st, 3, a->detection_id, sizeof(a->detection_id));
+	store_col_text(st, 4, a->source, sizeof(a->source));
+	store_col_text(st, 5, a->type, sizeof(a->type));
+	store_col_text(st, 6, a->severity, sizeof(a->severity));
+	store_col_text(st, 7, a->status, sizeof(a->status));
+	store_col_text(st, 8, a->assignee, sizeof(a->assignee));
+	store_col_text(st, 9, a->user_upn, sizeof(a->user_upn));
+	store_col_text(st, 10, a->user_id, sizeof(a->user_id));
+	store_col_text(st, 11, a->ip, sizeof(a->ip));
+	store_col_text(st, 12, a->location, sizeof(a->location));
+	store_col_text(st, 13, a->risk_level, sizeof(a->risk_level));
+	store_col_text(st, 14, a->risk_state, sizeof(a->risk_state));
+	store_col_text(st, 15, a->request_id, sizeof(a->request_id));
+	store_col_text(st, 16, a->correlation_id, sizeof(a->correlation_id));
+	store_col_text(st, 17, a->detected_at, sizeof(a->detected_at));
+	store_col_text(st, 18, a->created_at, sizeof(a->created_at));
+	store_col_text(st, 19, a->updated_at, sizeof(a->updated_at));
 	a->manual = sqlite3_column_int(st, 20);
 	a->incident_id = sqlite3_column_int64(st, 21);
-	a->description = col_dup(st, 22);
-	a->closing_note = col_dup(st, 23);
-	a->raw = with_raw ? col_dup(st, 24) : NULL;
+	a->description = store_col_dup(st, 22);
+	a->closing_note = store_col_dup(st, 23);
+	a->raw = with_raw ? store_col_dup(st, 24) : NULL;
 }
 
 int itdr_alerts_each(struct store *s, const struct itdr_list_filter *f, itdr_alert_fn fn,
@@ -540,9 +526,9 @@ int itdr_alert_notes(struct store *s, int64_t id, struct itdr_note **out, size_t
 			v = nv;
 		}
 		v[*n].id = sqlite3_column_int64(st, 0);
-		col(v[*n].at, sizeof(v[*n].at), st, 1);
-		col(v[*n].author, sizeof(v[*n].author), st, 2);
-		v[*n].body = col_dup(st, 3);
+		store_col_text(st, 1, v[*n].at, sizeof(v[*n].at));
+		store_col_text(st, 2, v[*n].author, sizeof(v[*n].author));
+		v[*n].body = store_col_dup(st, 3);
 		(*n)++;
 	}
 	sqlite3_finalize(st);
@@ -646,7 +632,7 @@ int itdr_alert_signins(struct store *s, int64_t id, struct itdr_signin **out, si
 		}
 		si = &v[(*n)++];
 		memset(si, 0, sizeof(*si));
-		col(si->reason, sizeof(si->reason), st, 0);
+		store_col_text(st, 0, si->reason, sizeof(si->reason));
 		js(o, "id", si->id, sizeof(si->id));
 		js(o, "createdDateTime", si->at, sizeof(si->at));
 		js(o, "ipAddress", si->ip, sizeof(si->ip));
@@ -713,7 +699,7 @@ int itdr_views_get(struct store *s, char prev[32], struct tater_err *err)
 		return ret;
 	sqlite3_bind_text(st, 1, store_actor(s), -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		col(prev, 32, st, 0);
+		store_col_text(st, 0, prev, 32);
 	sqlite3_finalize(st);
 	return 0;
 }

@@ -36,13 +36,6 @@ int rem_log(struct store *s, const char *action, const char *scope, const char *
 	return activity_append(s, action, target, outcome, detail, err);
 }
 
-static char *coldup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *v = sqlite3_column_text(st, col);
-
-	return v ? strdup((const char *)v) : NULL;
-}
-
 #define REQ_COLS                                                                                   \
 	"id, request_id, scope, control_id, script_id, params, status, job_id, job_status,"       \
 	" requested_by, requested_at, updated_at, finished_at, output, error, before_scan,"      \
@@ -56,7 +49,7 @@ static void fill(sqlite3_stmt *st, struct rem_request *r)
 	store_col_text(st, 2, r->scope, sizeof(r->scope));
 	store_col_text(st, 3, r->control_id, sizeof(r->control_id));
 	store_col_text(st, 4, r->script_id, sizeof(r->script_id));
-	r->params = coldup(st, 5);
+	r->params = store_col_dup(st, 5);
 	store_col_text(st, 6, r->status, sizeof(r->status));
 	store_col_text(st, 7, r->job_id, sizeof(r->job_id));
 	store_col_text(st, 8, r->job_status, sizeof(r->job_status));
@@ -64,8 +57,8 @@ static void fill(sqlite3_stmt *st, struct rem_request *r)
 	store_col_text(st, 10, r->requested_at, sizeof(r->requested_at));
 	store_col_text(st, 11, r->updated_at, sizeof(r->updated_at));
 	store_col_text(st, 12, r->finished_at, sizeof(r->finished_at));
-	r->output = coldup(st, 13);
-	r->error = coldup(st, 14);
+	r->output = store_col_dup(st, 13);
+	r->error = store_col_dup(st, 14);
 	r->before_scan = sqlite3_column_int64(st, 15);
 	r->after_scan = sqlite3_column_int64(st, 16);
 }

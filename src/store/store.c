@@ -114,6 +114,13 @@ void store_col_text(sqlite3_stmt *st, int col, char *dst, size_t n)
 	snprintf(dst, n, "%s", v ? (const char *)v : "");
 }
 
+char *store_col_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+
+	return v ? strdup((const char *)v) : NULL;
+}
+
 int store_exec(struct store *s, const char *sql, struct tater_err *err)
 {
 	char *msg = NULL;
