@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "ir_internal.h"
+#include "tater/strbuf.h"
 #include "tater/validate.h"
 
 static const char *const phase_names[IR_PHASES] = {
@@ -676,40 +677,11 @@ static void body_lines(const struct ir_body *b, struct lines *l)
 	}
 }
 
-struct buf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void buf_put(struct buf *b, const char *s)
+static void buf_line(struct strbuf *b, const char *mark, const char *line)
 {
-	size_t n = strlen(s);
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		char *g;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(g = realloc(b->s, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->s = g;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-static void buf_line(struct buf *b, const char *mark, const char *line)
-{
-	buf_put(b, mark);
-	buf_put(b, line);
-	buf_put(b, "\n");
+	strbuf_put(b, mark);
+	strbuf_put(b, line);
+	strbuf_put(b, "\n");
 }
 
 #define DIFF_CONTEXT 1
@@ -717,7 +689,7 @@ static void buf_line(struct buf *b, const char *mark, const char *line)
 char *ir_body_diff(const struct ir_body *a, const struct ir_body *b)
 {
 	struct lines la = {0}, lb = {0};
-	struct buf out = {0};
+	struct strbuf out = {0};
 	unsigned short *dp = NULL;
 	size_t n, m, i, j;
 	char *ops = NULL; /* the edit script: ' ', '-', '+' */
@@ -776,12 +748,12 @@ char *ir_body_diff(const struct ir_body *a, const struct ir_body *b)
 			if (!near && strncmp(text[k], "## ", 3) != 0)
 				continue;
 			if (last != (size_t)-1 && k > last + 1 && strncmp(text[k], "## ", 3) != 0)
-				buf_put(&out, "  ...\n");
+				strbuf_put(&out, "  ...\n");
 			buf_line(&out, ops[k] == ' ' ? "  " : ops[k] == '-' ? "- " : "+ ", text[k]);
 			last = k;
 		}
 		if (!changed)
-			buf_put(&out, "(no differences)\n");
+			strbuf_put(&out, "(no differences)\n");
 	}
 out:
 	if (!out.s || out.oom) {

@@ -11,7 +11,7 @@
 #include "tater/store.h"
 
 struct rep {
-	struct rbuf b;
+	struct strbuf b;
 	enum report_format f;
 	int cols; /* of the open table */
 };
@@ -46,13 +46,13 @@ static const char html_style[] =
 static void heading(struct rep *r, int level, const char *own, const char *untrusted)
 {
 	if (r->f == REPORT_HTML) {
-		rb_printf(&r->b, "<h%d>%s", level, own);
+		strbuf_printf(&r->b, "<h%d>%s", level, own);
 		rb_text(&r->b, r->f, RB_INLINE, NULL, untrusted, NULL);
-		rb_printf(&r->b, "</h%d>\n", level);
+		strbuf_printf(&r->b, "</h%d>\n", level);
 	} else {
-		rb_printf(&r->b, "\n%.*s %s", level, "######", own);
+		strbuf_printf(&r->b, "\n%.*s %s", level, "######", own);
 		rb_text(&r->b, r->f, RB_INLINE, NULL, untrusted, NULL);
-		rb_put(&r->b, "\n\n");
+		strbuf_put(&r->b, "\n\n");
 	}
 }
 
@@ -66,54 +66,54 @@ static void table_begin(struct rep *r, const char *names)
 		r->b.oom = 1;
 		return;
 	}
-	rb_put(&r->b, r->f == REPORT_HTML ? "<table>\n<thead><tr>" : "|");
+	strbuf_put(&r->b, r->f == REPORT_HTML ? "<table>\n<thead><tr>" : "|");
 	for (char *t = strtok_r(copy, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
-		rb_printf(&r->b, r->f == REPORT_HTML ? "<th>%s</th>" : " %s |", t);
+		strbuf_printf(&r->b, r->f == REPORT_HTML ? "<th>%s</th>" : " %s |", t);
 		r->cols++;
 	}
 	if (r->f == REPORT_HTML) {
-		rb_put(&r->b, "</tr></thead>\n<tbody>\n");
+		strbuf_put(&r->b, "</tr></thead>\n<tbody>\n");
 	} else {
-		rb_put(&r->b, "\n|");
+		strbuf_put(&r->b, "\n|");
 		for (int i = 0; i < r->cols; i++)
-			rb_put(&r->b, "---|");
-		rb_put(&r->b, "\n");
+			strbuf_put(&r->b, "---|");
+		strbuf_put(&r->b, "\n");
 	}
 	free(copy);
 }
 
 static void table_end(struct rep *r)
 {
-	rb_put(&r->b, r->f == REPORT_HTML ? "</tbody>\n</table>\n" : "\n");
+	strbuf_put(&r->b, r->f == REPORT_HTML ? "</tbody>\n</table>\n" : "\n");
 }
 
 static void row_begin(struct rep *r)
 {
-	rb_put(&r->b, r->f == REPORT_HTML ? "<tr>" : "|");
+	strbuf_put(&r->b, r->f == REPORT_HTML ? "<tr>" : "|");
 }
 
 static void row_end(struct rep *r)
 {
-	rb_put(&r->b, r->f == REPORT_HTML ? "</tr>\n" : "\n");
+	strbuf_put(&r->b, r->f == REPORT_HTML ? "</tr>\n" : "\n");
 }
 
 /* A cell of text from outside. */
 static void cell(struct rep *r, const char *untrusted)
 {
-	rb_put(&r->b, r->f == REPORT_HTML ? "<td>" : " ");
+	strbuf_put(&r->b, r->f == REPORT_HTML ? "<td>" : " ");
 	rb_text(&r->b, r->f, RB_INLINE, NULL, untrusted, r->f == REPORT_HTML ? "" : "-");
-	rb_put(&r->b, r->f == REPORT_HTML ? "</td>" : " |");
+	strbuf_put(&r->b, r->f == REPORT_HTML ? "</td>" : " |");
 }
 
 /* A step status, with its class in HTML. */
 static void cell_status(struct rep *r, const char *status)
 {
 	if (r->f == REPORT_HTML) {
-		rb_put(&r->b, "<td class=\"");
+		strbuf_put(&r->b, "<td class=\"");
 		rb_text(&r->b, r->f, RB_INLINE, NULL, status, NULL);
-		rb_put(&r->b, "\">");
+		strbuf_put(&r->b, "\">");
 		rb_text(&r->b, r->f, RB_INLINE, NULL, status, NULL);
-		rb_put(&r->b, "</td>");
+		strbuf_put(&r->b, "</td>");
 	} else {
 		cell(r, status);
 	}
@@ -168,9 +168,9 @@ static void notes_table(struct rep *r, const struct ir_event *ev, size_t nev, co
 	for (size_t i = 0; i < nev; i++)
 		count += !strcmp(ev[i].kind, kind);
 	if (!count) {
-		rb_put(&r->b, r->f == REPORT_HTML ? "<p>" : "");
-		rb_put(&r->b, none);
-		rb_put(&r->b, r->f == REPORT_HTML ? "</p>\n" : "\n");
+		strbuf_put(&r->b, r->f == REPORT_HTML ? "<p>" : "");
+		strbuf_put(&r->b, none);
+		strbuf_put(&r->b, r->f == REPORT_HTML ? "</p>\n" : "\n");
 		return;
 	}
 	table_begin(r, "Time (UTC)|Who|Where|Text");
@@ -218,17 +218,17 @@ int report_incident(struct store *s, int64_t id, enum report_format fmt, char **
 
 	snprintf(title, sizeof(title), "#%lld %s", (long long)inc.id, inc.title);
 	if (fmt == REPORT_HTML) {
-		rb_put(&r.b, html_head);
-		rb_put(&r.b, "<title>Post-incident report ");
+		strbuf_put(&r.b, html_head);
+		strbuf_put(&r.b, "<title>Post-incident report ");
 		rb_text(&r.b, fmt, RB_INLINE, NULL, title, NULL);
-		rb_put(&r.b, "</title>\n");
-		rb_put(&r.b, html_style);
-		rb_put(&r.b, "</head>\n<body>\n");
+		strbuf_put(&r.b, "</title>\n");
+		strbuf_put(&r.b, html_style);
+		strbuf_put(&r.b, "</head>\n<body>\n");
 		heading(&r, 1, "Post-incident report: ", title);
 	} else {
-		rb_put(&r.b, "# Post-incident report: ");
+		strbuf_put(&r.b, "# Post-incident report: ");
 		rb_text(&r.b, fmt, RB_INLINE, NULL, title, NULL);
-		rb_put(&r.b, "\n\n");
+		strbuf_put(&r.b, "\n\n");
 	}
 
 	/* ---- summary ---- */
@@ -355,14 +355,14 @@ int report_incident(struct store *s, int64_t id, enum report_format fmt, char **
 
 	heading(&r, 2, "Lessons learned", NULL);
 	if (fmt == REPORT_HTML) {
-		rb_put(&r.b, "<div class=\"lessons\">");
+		strbuf_put(&r.b, "<div class=\"lessons\">");
 		rb_text(&r.b, fmt, RB_BLOCK, NULL, inc.lessons,
 			"Not recorded yet: lessons are written when the incident is closed.");
-		rb_put(&r.b, "</div>\n");
+		strbuf_put(&r.b, "</div>\n");
 	} else {
 		rb_text(&r.b, fmt, RB_BLOCK, "", inc.lessons,
 			"Not recorded yet: lessons are written when the incident is closed.");
-		rb_put(&r.b, "\n");
+		strbuf_put(&r.b, "\n");
 	}
 	{
 		char now[32];
@@ -370,11 +370,11 @@ int report_incident(struct store *s, int64_t id, enum report_format fmt, char **
 		store_now(now);
 		when(now, t1, sizeof(t1));
 		if (fmt == REPORT_HTML)
-			rb_printf(&r.b,
+			strbuf_printf(&r.b,
 				  "<footer>Written by tater %s at %s.</footer>\n</body>\n</html>\n",
 				  TATER_VERSION, t1);
 		else
-			rb_printf(&r.b, "\n---\nWritten by tater %s at %s.\n", TATER_VERSION, t1);
+			strbuf_printf(&r.b, "\n---\nWritten by tater %s at %s.\n", TATER_VERSION, t1);
 	}
 	if (r.b.oom || !r.b.s) {
 		ret = tater_errf(err, TATER_ENOMEM, "out of memory writing the report");

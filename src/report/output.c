@@ -10,62 +10,9 @@
 #include "report_internal.h"
 #include "tater/text.h"
 
-void rb_putn(struct rbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *g;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(g = realloc(b->s, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->s = g;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void rb_put(struct rbuf *b, const char *s)
-{
-	rb_putn(b, s, strlen(s));
-}
-
-void rb_printf(struct rbuf *b, const char *fmt, ...)
-{
-	char small[512], *big = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(small)) {
-		rb_putn(b, small, (size_t)n);
-		return;
-	}
-	va_start(ap, fmt);
-	n = vasprintf(&big, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	rb_putn(b, big, (size_t)n);
-	free(big);
-}
-
 /* One sanitised line, escaped.  Markdown: the characters that make links,
  * emphasis, code, tables or raw HTML are escaped, so text stays text. */
-static void escape_line(struct rbuf *b, enum report_format fmt, const char *s)
+static void escape_line(struct strbuf *b, enum report_format fmt, const char *s)
 {
 	for (const char *start = s; *s; s++) {
 		char c = *s;
@@ -73,41 +20,41 @@ static void escape_line(struct rbuf *b, enum report_format fmt, const char *s)
 		switch (c) {
 		case '&':
 			/* Markdown shows a lone & as is; HTML needs the entity. */
-			rb_put(b, fmt == REPORT_HTML ? "&amp;" : "&");
+			strbuf_put(b, fmt == REPORT_HTML ? "&amp;" : "&");
 			continue;
 		case '<':
-			rb_put(b, "&lt;");
+			strbuf_put(b, "&lt;");
 			continue;
 		case '>':
-			rb_put(b, "&gt;");
+			strbuf_put(b, "&gt;");
 			continue;
 		default:
 			break;
 		}
 		if (fmt == REPORT_HTML) {
 			if (c == '"')
-				rb_put(b, "&quot;");
+				strbuf_put(b, "&quot;");
 			else if (c == '\'')
-				rb_put(b, "&#39;");
+				strbuf_put(b, "&#39;");
 			else
-				rb_putn(b, s, 1);
+				strbuf_putn(b, s, 1);
 		} else {
 			/* '#' makes a heading only at the start of a line. */
 			if (strchr("\\`*_[]|", c) || (c == '#' && s == start))
-				rb_putn(b, "\\", 1);
-			rb_putn(b, s, 1);
+				strbuf_putn(b, "\\", 1);
+			strbuf_putn(b, s, 1);
 		}
 	}
 }
 
-void rb_text(struct rbuf *b, enum report_format fmt, enum rb_ctx ctx, const char *indent,
+void rb_text(struct strbuf *b, enum report_format fmt, enum rb_ctx ctx, const char *indent,
 	     const char *s, const char *empty_as)
 {
 	int first = 1;
 
 	if (!s || !*s) {
 		if (empty_as)
-			rb_put(b, empty_as);
+			strbuf_put(b, empty_as);
 		return;
 	}
 	while (*s) {
@@ -117,10 +64,10 @@ void rb_text(struct rbuf *b, enum report_format fmt, enum rb_ctx ctx, const char
 
 		if (!first) {
 			if (ctx == RB_INLINE || fmt == REPORT_HTML)
-				rb_put(b, "<br>");
+				strbuf_put(b, "<br>");
 			if (ctx == RB_BLOCK) {
-				rb_put(b, "\n");
-				rb_put(b, indent ? indent : "");
+				strbuf_put(b, "\n");
+				strbuf_put(b, indent ? indent : "");
 			}
 		}
 		if (!safe) {

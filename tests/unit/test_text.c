@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "tater/strbuf.h"
 #include "tater/text.h"
 
 static void check(const char *in, size_t len, const char *want)
@@ -95,12 +96,36 @@ static void test_contains_ci(void **state)
 	assert_false(text_contains_ci("tenant", "tenants"));
 }
 
+/* The growable buffer: grows past its first allocation and the printf stack buffer, stays
+ * NUL-terminated, and keeps bytes after a NUL when given a length. */
+static void test_strbuf(void **state)
+{
+	struct strbuf b = {0};
+	char big[2000];
+
+	(void)state;
+	strbuf_put(&b, "a");
+	strbuf_putn(&b, "b\0c", 3);
+	assert_int_equal(b.len, 4);
+	assert_memory_equal(b.s, "ab\0c", 5);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (int i = 0; i < 5; i++)
+		strbuf_printf(&b, "%d:%s;", i, big);
+	assert_int_equal(b.len, 4 + 5 * (2 + sizeof(big) - 1 + 1));
+	assert_int_equal(b.s[b.len], '\0');
+	assert_int_equal(b.s[4 + 2 * (sizeof(big) + 2)], '2');
+	assert_false(b.oom);
+	free(b.s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_escapes_are_shown), cmocka_unit_test(test_invalid_utf8_replaced),
 	    cmocka_unit_test(test_bidi_neutralised),  cmocka_unit_test(test_widths),
 	    cmocka_unit_test(test_crop_never_splits), cmocka_unit_test(test_contains_ci),
+	    cmocka_unit_test(test_strbuf),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
