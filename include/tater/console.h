@@ -10,6 +10,7 @@ struct console_opts {
 	int readonly;           /* --readonly: every change refused at one chokepoint */
 	int no_color;           /* --no-color or NO_COLOR set */
 	int no_mouse;           /* --no-mouse */
+	int arrow_cursor;       /* --arrow-cursor or TATER_ARROW_CURSOR set */
 	const char *script;     /* --script FILE: keys and commands from a file (tests) */
 	const char *banner;     /* a line for the status bar at start (the demo says so), or NULL */
 };

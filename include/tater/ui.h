@@ -130,6 +130,7 @@ struct ui_hooks {
 struct ui_opts {
 	int no_color;
 	int no_mouse;
+	int arrow_cursor; /* tables mark the selected row with an arrow, not a full-width bar */
 	int readonly;
 	const char *script; /* run keys/commands from this file instead of the keyboard */
 	const char *banner; /* first status message */

@@ -32,5 +32,8 @@ int ui_detail(struct ui_rect r, const char *title, const char *const *labels,
 
 /* Does the terminal take UTF-8 (locale codeset)? */
 int ui_utf8(void);
+/* Do tables mark their selected row with an arrow (ui_opts.arrow_cursor)? */
+int ui_arrow_cursor(void);
+void ui_set_arrow_cursor(int on);
 
 #endif

@@ -117,6 +117,7 @@ int console_run(const struct console_opts *o, struct tater_err *err)
 		goto out;
 	uo.no_color = o->no_color;
 	uo.no_mouse = o->no_mouse;
+	uo.arrow_cursor = o->arrow_cursor;
 	uo.readonly = o->readonly;
 	uo.script = o->script;
 	uo.banner = o->banner;

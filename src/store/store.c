@@ -643,7 +643,7 @@ int store_info(struct store *s, struct store_info *info, struct tater_err *err)
 	struct stat st;
 	char wal[PATH_MAX];
 	sqlite3_stmt *q;
-	int v;
+	int v = 0;
 
 	memset(info, 0, sizeof(*info));
 	info->schema_version = store_schema_version(s);

@@ -251,6 +251,7 @@ int ui_open(struct ui **out, const struct ui_opts *o, struct tater_err *err)
 		return tater_errf(err, TATER_ENOMEM, "out of memory");
 	u->o = *o;
 	u->next_modal_id = 1;
+	ui_set_arrow_cursor(o->arrow_cursor);
 	ui_keymap_defaults(&u->km);
 	if (sodium_init() < 0) {
 		rc = tater_errf(err, TATER_ECRYPTO, "libsodium failed to start");

@@ -165,9 +165,15 @@ static void draw_cell(int y, int x, int w, enum ui_color color, const char *s, i
 	ui_text(y, right ? x + w - used : x, w, color, buf);
 }
 
+/* Cells left of the columns for the arrow cursor: none when the selection is a bar. */
+static int arrow_margin(void)
+{
+	return ui_arrow_cursor() ? 2 : 0;
+}
+
 void ui_table_draw(struct ui_table *t, struct ui_rect r, int focused)
 {
-	int w[64], x, body = r.h - 2, ncols = t->ncols > 64 ? 64 : t->ncols;
+	int w[64], x, body = r.h - 2, ncols = t->ncols > 64 ? 64 : t->ncols, m = arrow_margin();
 	size_t n = ui_table_count(t);
 	const char *up = ui_utf8() ? "\xe2\x96\xb2" : "^", *down = ui_utf8() ? "\xe2\x96\xbc" : "v";
 
@@ -176,11 +182,11 @@ void ui_table_draw(struct ui_table *t, struct ui_rect r, int focused)
 		return;
 	t->page = body;
 	clamp(t);
-	layout(t, r.w, w);
+	layout(t, r.w - m, w);
 
 	/* Header: the column cursor and the sort key are marked. */
 	ui_fill(r.y, r.x, r.w, UI_HEADER);
-	x = r.x;
+	x = r.x + m;
 	for (int c = 0; c < ncols; c++) {
 		char title[128];
 
@@ -204,10 +210,14 @@ void ui_table_draw(struct ui_table *t, struct ui_rect r, int focused)
 		cells = t->src.row(t->src.ctx, row);
 		if (!cells)
 			break;
-		color = row == t->sel ? UI_SELECTED : UI_NORMAL;
+		/* The arrow cursor changes two cells on a move; a bar repaints two rows. */
+		color = row == t->sel && !m ? UI_SELECTED : UI_NORMAL;
 		if (color != UI_NORMAL)
 			ui_fill(r.y + 1 + i, r.x, r.w, color);
-		x = r.x;
+		if (m)
+			ui_text(r.y + 1 + i, r.x, m, row == t->sel ? UI_TITLE : UI_NORMAL,
+				row == t->sel ? ">" : "");
+		x = r.x + m;
 		for (int c = 0; c < ncols; c++) {
 			draw_cell(r.y + 1 + i, x, w[c], color, cells[c], t->cols[c].right);
 			x += w[c] + 1;
@@ -321,9 +331,10 @@ int ui_table_key(struct ui_table *t, const struct ui_event *ev)
 			return UI_HANDLED;
 		}
 		if (ev->my == r.y) {
-			int w[64], x = r.x, ncols = t->ncols > 64 ? 64 : t->ncols;
+			int m = arrow_margin(), w[64], x = r.x + m,
+			    ncols = t->ncols > 64 ? 64 : t->ncols;
 
-			layout(t, r.w, w);
+			layout(t, r.w - m, w);
 			for (int c = 0; c < ncols; c++) {
 				if (ev->mx >= x && ev->mx < x + w[c]) {
 					t->col = c;

@@ -8,6 +8,19 @@
 #include "tater/text.h"
 #include "tater/ui_widgets.h"
 
+/* Set once by ui_open, read while drawing: both on the UI thread. */
+static int arrow_cursor;
+
+int ui_arrow_cursor(void)
+{
+	return arrow_cursor;
+}
+
+void ui_set_arrow_cursor(int on)
+{
+	arrow_cursor = on;
+}
+
 int ui_utf8(void)
 {
 	const char *cs = nl_langinfo(CODESET);

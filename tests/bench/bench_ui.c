@@ -5,7 +5,8 @@
  *   - start to first frame (ms)               target <= 100 ms
  *   - bytes for a screen switch
  *   - bytes for a one-line move and a one-line scroll in the 100,000-row
- *     table                                   target <= 200 B
+ *     table, with the full-width selection bar and with --arrow-cursor
+ *                                             target <= 200 B
  *   - frame time of filter-as-you-type over 100,000 rows: from the key's
  *     write to the first byte of the redraw (p50/p99)   target p99 <= 16 ms
  *   - bytes written while idle                target 0 over 60 s
@@ -136,17 +137,90 @@ static int fill(const char *path, long rows)
 	return rc;
 }
 
+/* On the Activity screen (100,000 rows): bytes for a one-line move inside the view and for
+ * a one-line scroll at its bottom, in the selection style tater was started with. */
+static void move_and_scroll(const char *style)
+{
+	send_keys("0");
+	if (wait_text("Hash chain: verified", 60000) < 0)
+		fprintf(stderr, "bench_ui: the activity log did not verify in time\n");
+	drain(200, 5000, NULL, NULL);
+
+	/* Moving the selection inside the view. */
+	{
+		size_t sum = 0;
+
+		for (int i = 0; i < 10; i++) {
+			send_keys("j");
+			sum += drain(60, 2000, NULL, NULL);
+		}
+		printf("one-line move (j, selection in view), %s:  %5.1f B per key\n", style,
+		       sum / 10.0);
+	}
+	/* Past the bottom row every j scrolls the table by one line. */
+	for (int i = 0; i < 25; i++) {
+		send_keys("j");
+		drain(30, 2000, NULL, NULL);
+	}
+	{
+		size_t sum = 0;
+
+		for (int i = 0; i < 20; i++) {
+			send_keys("j");
+			sum += drain(60, 2000, NULL, NULL);
+		}
+		printf("one-line scroll (j at the bottom), %s:     %5.1f B per key  (target <= 200)\n",
+		       style, sum / 20.0);
+	}
+}
+
+/* tater on the store in an 80x24 pty; extra is NULL or one more option. */
+static pid_t start_tater(const char *tater, const char *path, const char *extra)
+{
+	struct winsize ws = {24, 80, 0, 0};
+	pid_t pid = forkpty(&master, NULL, NULL, &ws);
+
+	if (pid < 0) {
+		perror("forkpty");
+		exit(1);
+	}
+	if (pid == 0) {
+		setenv("TERM", "xterm-256color", 1);
+		setenv("LANG", "C.UTF-8", 1);
+		unsetenv("NO_COLOR");
+		unsetenv("TATER_ARROW_CURSOR");
+		execl(tater, tater, "--store", path, "--no-mouse", extra, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Ctrl-C, confirm, and make sure it is gone. */
+static void quit_tater(pid_t pid)
+{
+	int status;
+
+	send_keys("\x03");
+	drain(100, 2000, NULL, NULL);
+	send_keys("y");
+	drain(100, 3000, NULL, NULL);
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, &status, 0);
+	}
+	close(master);
+	master = -1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *tater = getenv("TATER_BIN");
 	long rows = 100000;
 	int idle_s = 60;
 	char dir[] = "/tmp/tater-bench.XXXXXX", path[256], cmd[512];
-	struct winsize ws = {24, 80, 0, 0};
 	double t0, first, last, samples[512];
 	size_t bytes, nsamples = 0;
 	pid_t pid;
-	int status;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--rows") && i + 1 < argc)
@@ -177,18 +251,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	t0 = now_ms();
-	pid = forkpty(&master, NULL, NULL, &ws);
-	if (pid < 0) {
-		perror("forkpty");
-		return 1;
-	}
-	if (pid == 0) {
-		setenv("TERM", "xterm-256color", 1);
-		setenv("LANG", "C.UTF-8", 1);
-		unsetenv("NO_COLOR");
-		execl(tater, tater, "--store", path, "--no-mouse", (char *)NULL);
-		_exit(127);
-	}
+	pid = start_tater(tater, path, NULL);
 	drain(50, 5000, &first, &last);
 	if (wait_text("Dashboard", 5000) < 0) {
 		fprintf(stderr, "bench_ui: no first frame\n");
@@ -202,36 +265,7 @@ int main(int argc, char **argv)
 	send_keys("1");
 	drain(100, 2000, NULL, NULL);
 
-	send_keys("0");
-	if (wait_text("Hash chain: verified", 60000) < 0)
-		fprintf(stderr, "bench_ui: the activity log did not verify in time\n");
-	drain(200, 5000, NULL, NULL);
-
-	/* Moving the selection inside the view. */
-	{
-		size_t sum = 0;
-
-		for (int i = 0; i < 10; i++) {
-			send_keys("j");
-			sum += drain(60, 2000, NULL, NULL);
-		}
-		printf("one-line move (j, selection in view):  %5.1f B per key\n", sum / 10.0);
-	}
-	/* Past the bottom row every j scrolls the table by one line. */
-	for (int i = 0; i < 25; i++) {
-		send_keys("j");
-		drain(30, 2000, NULL, NULL);
-	}
-	{
-		size_t sum = 0;
-
-		for (int i = 0; i < 20; i++) {
-			send_keys("j");
-			sum += drain(60, 2000, NULL, NULL);
-		}
-		printf("one-line scroll (j at the bottom):      %5.1f B per key  (target <= 200)\n",
-		       sum / 20.0);
-	}
+	move_and_scroll("full-width bar");
 	send_keys("g");
 	drain(100, 2000, NULL, NULL);
 
@@ -265,14 +299,18 @@ int main(int argc, char **argv)
 	bytes = drain(idle_s * 1000 + 1000, idle_s * 1000, NULL, NULL);
 	printf("idle for %d s:                  %zu B  (target 0)\n", idle_s, bytes);
 
-	send_keys("\x03");
-	drain(100, 2000, NULL, NULL);
-	send_keys("y");
-	drain(100, 3000, NULL, NULL);
-	if (waitpid(pid, &status, WNOHANG) == 0) {
-		kill(pid, SIGTERM);
-		waitpid(pid, &status, 0);
+	quit_tater(pid);
+
+	/* The same moves with the arrow cursor (--arrow-cursor), the style for slow links. */
+	pid = start_tater(tater, path, "--arrow-cursor");
+	drain(50, 5000, NULL, NULL);
+	if (wait_text("Dashboard", 5000) < 0) {
+		fprintf(stderr, "bench_ui: no first frame with --arrow-cursor\n");
+		return 1;
 	}
+	move_and_scroll("arrow cursor");
+	quit_tater(pid);
+
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench_ui: could not remove %s\n", dir);

@@ -114,6 +114,53 @@ keys mono C-c
 wait_for mono "Quit tater?"
 keys mono y
 
+# ---- the selection: a full-width bar, or with TATER_ARROW_CURSOR an arrow ----
+# The bar paints the selected row's background; the arrow cursor leaves every row's
+# background alone and marks the selected row with '>' in a two-cell margin.
+painted='\[([0-9;]*;)?46(;[0-9;]*)?m[^[:cntrl:]]*[0-9]{4}-[0-9]{2}-[0-9]{2}'
+marked='^> [0-9]{4}-'
+poll() { # poll NAME CAPTURE-OPTION REGEX: up to 10 s for a line of the pane to match
+	i=0
+	while [ $i -lt 100 ]; do
+		capture "$1" $2 | grep -Eq -- "$3" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+start bar xterm-256color
+wait_for bar "1 Dashboard"
+keys bar 0
+wait_for bar "Hash chain: verified"
+poll bar -e "$painted" ||
+	fail "the bar does not paint the selected row (the arrow check below could not fail)"
+keys bar C-c
+wait_for bar "Quit tater?"
+keys bar y
+start arrow xterm-256color TATER_ARROW_CURSOR=1
+wait_for arrow "1 Dashboard"
+keys arrow 0
+wait_for arrow "Hash chain: verified"
+poll arrow "" "$marked" || fail "no row marked with '>'"
+capture arrow > "$T/arrow1.txt"
+capture arrow -e | grep -Eq -- "$painted" && fail "the arrow cursor still paints a row"
+[ "$(grep -cE "$marked" "$T/arrow1.txt")" = 1 ] || fail "not exactly one row marked with '>':
+$(cat "$T/arrow1.txt")"
+sel1=$(grep -E "$marked" "$T/arrow1.txt")
+keys arrow j
+i=0
+while [ $i -lt 100 ]; do
+	sel2=$(capture arrow | grep -E "$marked")
+	[ -n "$sel2" ] && [ "$sel2" != "$sel1" ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$sel2" ] && [ "$sel2" != "$sel1" ] || fail "j did not move the arrow"
+capture arrow | grep -qF -- "  ${sel1#> }" || fail "the row the arrow left is not shown unmarked"
+keys arrow C-c
+wait_for arrow "Quit tater?"
+keys arrow y
+
 # ---- other terminal types draw the frame ----
 for term in screen-256color tmux-256color vt100; do
 	name=$(echo "$term" | tr -c 'a-z0-9\n' '_')
