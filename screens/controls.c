@@ -1110,7 +1110,8 @@ static void rem_open(struct controls *c)
 	struct rem_config cfg;
 	const struct tenant *t = idsec_tenant(c->is);
 
-	if (!res || !t || !ui_may_change(c->ctx->ui, "running a remediation script"))
+	/* Read-only refuses first, whatever is selected or still loading. */
+	if (!ui_may_change(c->ctx->ui, "running a remediation script") || !res || !t)
 		return;
 	if (store_role_require(c->ctx->store, STORE_ROLE_RESPONDER, "remediate a control", &err) <
 	    0) {

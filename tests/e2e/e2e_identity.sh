@@ -94,6 +94,7 @@ key Enter
 key Enter
 dump @evil
 key 3
+wait-idle
 dump @controls
 keys /legacy-auth
 key Enter
@@ -171,6 +172,7 @@ has "$T/con.test" "AADSTS"
 run ro --readonly << 'S'
 wait-idle
 key 3
+wait-idle
 keys /user-consent
 key Enter
 key A
@@ -188,6 +190,7 @@ q "INSERT INTO roles (os_user, role, granted_by, granted_at) VALUES ('$(id -un)'
 run viewer << 'S'
 wait-idle
 key 3
+wait-idle
 keys /user-consent
 key Enter
 key A

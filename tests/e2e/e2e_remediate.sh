@@ -100,6 +100,7 @@ hasnt "$T/integ.discarded" "Automated remediation  ["
 # ---- --readonly: X refused, nothing recorded ----
 run ro --readonly << 'S'
 key 3
+wait-idle
 keys /app-registration-restricted
 key Enter
 key X
@@ -112,6 +113,7 @@ hasnt "$T/ro.x" "Remediate (Esc closes)"
 run con << 'S'
 resize 160 40
 key 3
+wait-idle
 keys /app-registration-restricted
 key Enter
 dump @list
@@ -169,6 +171,7 @@ done
 run busy << 'S'
 resize 200 30
 key 3
+wait-idle
 keys /app-registration-restricted
 key Enter
 key X
