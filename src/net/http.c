@@ -92,6 +92,9 @@ struct job {
 	int64_t ready_at, page_start, started;
 	int attempt;
 	int renewed;
+	/* The caller is being handed a page while the next one is already asked for: an end
+	 * of the job in the meantime reaches on_done only after that page (done_pending). */
+	int delivering, done_pending;
 	uint64_t auth_gen, stale;
 	struct rate_limiter *lim;
 	double cost;
@@ -394,8 +397,12 @@ static void job_finish(struct job *j, int rc)
 		j->resp_ct = j->resp_reqid = NULL;
 		j->out = NULL;
 	}
-	if (j->paged && j->on_done)
-		j->on_done(j->ctx, rc, rc ? &j->err : NULL, &j->info);
+	if (j->paged && j->on_done) {
+		if (j->delivering)
+			j->done_pending = 1;
+		else
+			j->on_done(j->ctx, rc, rc ? &j->err : NULL, &j->info);
+	}
 }
 
 static int job_failf(struct job *j, int rc, const char *fmt, ...)
@@ -602,6 +609,23 @@ static void job_detach(struct job *j)
 	}
 	slist_wipe_free(j->slist);
 	j->slist = NULL;
+}
+
+/* Start a waiting job unless its rate class says to wait: then the wait in ms (> 0). */
+static long job_try_start(struct job *j, int64_t now)
+{
+	if (j->lim) {
+		long w = rate_take(j->lim, j->cost, now);
+
+		if (w > 0) {
+			j->c->stats.paced++;
+			j->info.paced++;
+			j->ready_at = now + w;
+			return w;
+		}
+	}
+	job_start(j);
+	return 0;
 }
 
 /* ---- completion ------------------------------------------------------------------------- */
@@ -836,6 +860,7 @@ static int job_deliver(struct job *j)
 	char where[ERR_URL_LEN];
 	json_t *page = NULL, *items = NULL;
 	struct json_page_scan scan = {0};
+	struct membuf body = {0};
 	const char *next_url = NULL;
 	size_t nitems = 0;
 	int rc;
@@ -900,46 +925,71 @@ static int job_deliver(struct job *j)
 	j->info.pages++;
 	j->info.items += nitems;
 	job_detach(j);
+	/* The page is the caller's now; the job's buffer takes the next one. */
+	body = j->in;
+	j->in = (struct membuf){0};
+	if (next_url) {
+		if (job_set_url(j, next_url)) {
+			rc = job_failf(j, TATER_ENOMEM, "out of memory following a next link");
+			goto out;
+		}
+		/* A fresh page: fresh attempts, a fresh retry budget, a fresh 401 renewal. */
+		j->attempt = 0;
+		j->renewed = 0;
+		j->page_start = rate_now_ms();
+		j->ready_at = j->page_start;
+		j->state = J_WAIT;
+		/* Pages of a collection come one after the other: ask for the next one before
+		 * handing this one over, so that the service prepares it while the caller stores
+		 * this one. */
+		if (j->on_page || j->on_page_raw) {
+			j->delivering = 1;
+			if (job_try_start(j, j->page_start) == 0 && j->state == J_RUN) {
+				int still;
+
+				curl_multi_perform(j->eng->multi, &still);
+			}
+		}
+	}
 	if (j->on_page || j->on_page_raw) {
 		struct tater_err perr = {0};
-		struct http_raw_page raw = {.body = j->in.p ? j->in.p : "",
-					    .len = j->in.len,
+		struct http_raw_page raw = {.body = body.p ? body.p : "",
+					    .len = body.len,
 					    .singleton = j->paging == HTTP_PAGING_NONE,
 					    .nitems = nitems,
 					    .items_all_objects = scan.items_all_objects};
 
 		rc = j->on_page_raw ? j->on_page_raw(j->ctx, &raw, &perr)
 				    : j->on_page(j->ctx, items, page, &perr);
-		if (rc < 0) {
-			j->err = perr;
-			if (!j->err.code)
-				tater_errf(&j->err, rc, "the page from %s was refused", where);
-			job_finish(j, rc);
-			goto out;
+		j->delivering = 0;
+		if (rc != 0) {
+			/* The caller stops here (rc > 0) or refused the page: the next page, if
+			 * already asked for, is dropped. */
+			job_detach(j);
+			if (rc < 0) {
+				if (j->state != J_DONE) {
+					j->err = perr;
+					if (!j->err.code)
+						tater_errf(&j->err, rc, "the page from %s was refused",
+							   where);
+				}
+			}
+			if (j->state != J_DONE)
+				job_finish(j, rc < 0 ? rc : 0);
+			rc = rc < 0 ? rc : 0;
 		}
-		if (rc > 0) {
-			job_finish(j, 0);
-			rc = 0;
-			goto out;
+		if (j->done_pending) {
+			j->done_pending = 0;
+			j->on_done(j->ctx, j->rc, j->rc ? &j->err : NULL, &j->info);
 		}
+		if (rc < 0 || j->state == J_DONE)
+			goto out;
 	}
-	if (!next_url) {
+	if (!next_url)
 		job_finish(j, 0);
-		rc = 0;
-		goto out;
-	}
-	if (job_set_url(j, next_url)) {
-		rc = job_failf(j, TATER_ENOMEM, "out of memory following a next link");
-		goto out;
-	}
-	/* A fresh page: fresh attempts, a fresh retry budget, a fresh 401 renewal. */
-	j->attempt = 0;
-	j->renewed = 0;
-	j->page_start = rate_now_ms();
-	j->ready_at = j->page_start;
-	j->state = J_WAIT;
 	rc = 0;
 out:
+	free(body.p);
 	json_decref(page);
 	free(scan.next);
 	return rc;
@@ -1030,19 +1080,15 @@ static int engine_run(struct http_client *c, struct engine *e, struct tater_err 
 					wait = (long)(j->ready_at - now);
 				continue;
 			}
-			if (j->lim) {
-				long w = rate_take(j->lim, j->cost, now);
+			{
+				long w = job_try_start(j, now);
 
 				if (w > 0) {
-					c->stats.paced++;
-					j->info.paced++;
-					j->ready_at = now + w;
 					if (w < wait)
 						wait = w;
 					continue;
 				}
 			}
-			job_start(j);
 			/* sign() may have run a token request: time moved on. */
 			now = rate_now_ms();
 		}

@@ -447,6 +447,104 @@ static void test_cut_connection_retried(void **state)
 	down(&f);
 }
 
+/* A collector that stops, or refuses a page, after a number of pages; it also records what
+ * the client had asked for while each page was being handed over. */
+struct stopper {
+	struct seen s;
+	struct http_client *c;
+	unsigned stop_after;
+	int refuse; /* refuse that page instead of stopping after it */
+	unsigned long requests_at[16];
+};
+
+static int stopper_page(void *ctx, const json_t *items, const json_t *page, struct tater_err *err)
+{
+	struct stopper *x = ctx;
+	struct http_stats st;
+
+	on_page(&x->s, items, page, err);
+	http_stats_get(x->c, &st);
+	if (x->s.pages <= 16)
+		x->requests_at[x->s.pages - 1] = st.requests;
+	if (x->s.pages < x->stop_after)
+		return 0;
+	if (x->refuse)
+		return tater_errf(err, TATER_EFORMAT, "page %u is not wanted", x->s.pages);
+	return 1;
+}
+
+static void stopper_done(void *ctx, int rc, const struct tater_err *err,
+			 const struct http_job_info *info)
+{
+	on_done(&((struct stopper *)ctx)->s, rc, err, info);
+}
+
+static int collect_stopper(struct fixture *f, struct stopper *x, struct tater_err *err)
+{
+	char *u = url_of(f, "/v1.0/users?$top=100");
+	struct http_paged p = {
+	    .req = {.url = u, .auth = &f->graph.base},
+	    .on_page = stopper_page,
+	    .on_done = stopper_done,
+	    .ctx = x,
+	};
+	int rc = http_multi_add_paged(f->c, &p, err);
+
+	if (!rc)
+		rc = http_multi_run(f->c, err);
+	free(u);
+	return rc;
+}
+
+/* The next page is asked for before a page is handed over (the service prepares it while the
+ * caller stores); a caller that stops or refuses a page gets no page after it, and the one
+ * already asked for is dropped. */
+static void test_next_page_asked_before_delivery(void **state)
+{
+	const char *flags[] = {"--users", "500", NULL};
+	struct fixture f;
+	struct tater_err err = {0};
+	struct http_stats st;
+	struct stopper all = {0}, stop = {0}, refuse = {0};
+
+	(void)state;
+	up(&f, flags, NULL);
+	all.c = f.c;
+	all.stop_after = 100;
+	assert_int_equal(collect_stopper(&f, &all, &err), 0);
+	assert_int_equal(all.s.pages, 5);
+	assert_int_equal(all.s.items, 500);
+	assert_int_equal(all.s.done_calls, 1);
+	/* While page k (1-based) was handed over, page k+1 had been asked for; not after the
+	 * last page, which has no next link. */
+	for (unsigned k = 1; k < 5; k++)
+		assert_int_equal(all.requests_at[k - 1], k + 1);
+	assert_int_equal(all.requests_at[4], 5);
+
+	http_stats_reset(f.c);
+	stop.c = f.c;
+	stop.stop_after = 2;
+	assert_int_equal(collect_stopper(&f, &stop, &err), 0);
+	assert_int_equal(stop.s.pages, 2);
+	assert_int_equal(stop.s.done_calls, 1);
+	assert_int_equal(stop.s.done_rc, 0);
+	http_stats_get(f.c, &st);
+	assert_int_equal(st.requests, 3); /* page 3 was asked for, then dropped */
+	assert_int_equal(st.pages, 2);
+
+	http_stats_reset(f.c);
+	refuse.c = f.c;
+	refuse.stop_after = 2;
+	refuse.refuse = 1;
+	assert_int_equal(collect_stopper(&f, &refuse, &err), TATER_EFORMAT);
+	assert_int_equal(refuse.s.pages, 2);
+	assert_int_equal(refuse.s.done_calls, 1);
+	assert_int_equal(refuse.s.done_rc, TATER_EFORMAT);
+	assert_string_equal(refuse.s.done_msg, "page 2 is not wanted");
+	assert_string_equal(err.msg, "page 2 is not wanted");
+	down(&f);
+}
+
 static void test_malformed_page_is_an_error_naming_the_url(void **state)
 {
 	const char *flags[] = {"--users", "500", "--fault-at", "/v1.0/users:3:malformed", NULL};
@@ -780,6 +878,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_timeout_and_size_cap, teardown),
 	    cmocka_unit_test_teardown(test_webhook_url_is_redacted_in_errors, teardown),
 	    cmocka_unit_test_teardown(test_cancel_stops_promptly, teardown),
+	    cmocka_unit_test_teardown(test_next_page_asked_before_delivery, teardown),
 	    cmocka_unit_test_teardown(test_throttled_classes_run_concurrently, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
