@@ -35,8 +35,8 @@ static const char *const severity_cycle[] = {NULL, "critical", "high", "medium",
 static const char *const fw_short[CATALOG_NFRAMEWORKS] = {"CIS", "SCuBA", "NIST", "ISO", "SOC2"};
 
 static const struct ui_column cols_grouped[NCELLS] = {
-    {"Group", 8, 1, 0},	   {"Status", 7, 2, 0}, {"Severity", 8, 0, 0},
-    {"Control", 12, 2, 0}, {"Title", 16, 4, 0}, {"Frameworks", 10, 2, 0},
+    {"Group", 8, 1, 0},	   {"Status", 7, 0, 0}, {"Severity", 8, 0, 0},
+    {"Control", 12, 2, 0}, {"Title", 16, 5, 0}, {"Frameworks", 10, 2, 0},
 };
 
 enum { F_REASON, F_EXPIRES, NFIELDS };
@@ -254,8 +254,22 @@ static void build_rows(struct controls *c)
 			if (focused_on(c, c->res.v[i].control->id))
 				add_row(c, rs, &idx, &cap, i, "");
 	}
-	ui_table_free(c->table);
-	c->table = ui_table_new(c->group == GROUP_NONE ? cols_grouped + 1 : cols_grouped, ncols);
+	{
+		/* Status is as wide as its widest text: "fail (accepted until ...)" only while a
+		 * risk is accepted, otherwise the width goes to the ids and titles. */
+		struct ui_column cols[NCELLS];
+		char label[64];
+
+		memcpy(cols, cols_grouped, sizeof(cols));
+		for (size_t i = 0; i < c->res.n; i++) {
+			int w = (int)strlen(eval_result_label(&c->res.v[i], label, sizeof(label)));
+
+			if (w > cols[C_STATUS].min)
+				cols[C_STATUS].min = w;
+		}
+		ui_table_free(c->table);
+		c->table = ui_table_new(c->group == GROUP_NONE ? cols + 1 : cols, ncols);
+	}
 	ui_rowset_free(c->rows);
 	free(c->ridx);
 	c->rows = rs;

@@ -628,9 +628,10 @@ static void rec_mfa(struct recs *rs, const struct posture *p)
 	snprintf(r->id, sizeof(r->id), "mfa");
 	snprintf(r->title, sizeof(r->title), "Enable MFA for the remaining users");
 	if (known && without > 0) {
-		snprintf(r->figure, sizeof(r->figure),
-			 "%lld member users without MFA (%lld admins)", (long long)without,
-			 (long long)p->mfa.admins_not_registered);
+		long long admins = p->mfa.admins_not_registered;
+
+		snprintf(r->figure, sizeof(r->figure), "%lld member user%s without MFA (%lld admin%s)",
+			 (long long)without, without == 1 ? "" : "s", admins, admins == 1 ? "" : "s");
 		r->affected = without;
 	} else {
 		snprintf(r->figure, sizeof(r->figure), "%s", first->reason);

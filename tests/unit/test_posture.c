@@ -387,7 +387,7 @@ static void test_recommendations(void **state)
 
 	r = rec(v, n, "mfa");
 	assert_non_null(r);
-	assert_string_equal(r->figure, "2 member users without MFA (1 admins)");
+	assert_string_equal(r->figure, "2 member users without MFA (1 admin)");
 	assert_int_equal(r->affected, 2);
 	assert_true(has_control(r, "aad.all-users-mfa-capable"));
 	assert_int_equal(r->list, POSTURE_MFA);
