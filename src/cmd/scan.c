@@ -105,8 +105,7 @@ int cmd_scan(struct cli *c, int argc, char **argv)
 		if (c->json) {
 			json_array_append_new(out, summary_json(&ts[i], &sum, rc, &err));
 		} else if (rc < 0) {
-			fprintf(stderr, "tater: %s: scan failed: ", name ? name : "");
-			cli_error(&err);
+			cli_errorf("%s: scan failed: %s", name ? name : "", err.msg);
 		} else {
 			printf("%s: %s in %.1f s; %d sources read, %d denied, %d failed; %lld objects;"
 			       " controls %d pass, %d fail, %d unknown",
@@ -119,10 +118,16 @@ int cmd_scan(struct cli *c, int argc, char **argv)
 				printf("; score %.0f", sum.score);
 			putchar('\n');
 		}
-		if (rc < 0)
+		/* 0 only for a complete scan whose every control passes: a source that could not
+		 * be read (partial) is a scan error, and unknown is not pass. */
+		if (rc < 0 || strcmp(sum.status, "complete") != 0) {
+			if (rc >= 0 && !c->json)
+				cli_errorf("%s: the scan is incomplete: %s", name ? name : "",
+					   sum.detail[0] ? sum.detail : sum.status);
 			exit_code = CLI_ERROR;
-		else if (sum.fail > 0 && exit_code == CLI_OK)
+		} else if ((sum.fail > 0 || sum.unknown > 0) && exit_code == CLI_OK) {
 			exit_code = CLI_FOUND;
+		}
 		free(name);
 	}
 	if (c->json) {

@@ -304,8 +304,13 @@ void m365_source_release(struct scan_ctx *sc, struct source_state *ss, int rc,
 	if (rc < 0 && ss->rc == 0) {
 		ss->rc = rc;
 		snprintf(ss->detail, sizeof(ss->detail), "%s", e ? e->msg : tater_errname(rc));
-		/* A failed sign-in fails every source alike: say it once, as the scan's error. */
-		if (rc == TATER_EAUTH && e && strstr(e->msg, "AADSTS") && !sc->fatal) {
+		/* A failed sign-in fails every source alike: say it once, as the scan's error.
+		 * So does a login service that cannot be reached (auth.c remembers it, so the
+		 * other sources fail at once instead of each retrying). */
+		if (e && !sc->fatal &&
+		    ((rc == TATER_EAUTH && strstr(e->msg, "AADSTS")) ||
+		     ((rc == TATER_ENET || rc == TATER_ETIMEOUT || rc == TATER_EHTTP) &&
+		      strstr(e->msg, "Entra ID sign-in")))) {
 			sc->fatal = 1;
 			sc->fatal_err = *e;
 		}

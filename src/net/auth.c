@@ -28,8 +28,9 @@ struct token_slot {
 	char *token; /* sodium_malloc'd, NUL-terminated */
 	int64_t renew_at;
 	uint64_t gen;
-	/* A refused credential is remembered for a while: a scan's twenty collections then
-	 * report the one AADSTS answer instead of asking twenty times. */
+	/* A refused credential, or a login service that could not be reached, is remembered
+	 * for a while: a scan's forty collections then report the one answer instead of
+	 * asking forty times (each with its retries). */
 	struct tater_err refused;
 	int64_t refused_until;
 };
@@ -377,6 +378,15 @@ static int fetch_token(struct auth_entra *a, struct http_client *c, enum endpoin
 		if (rc == TATER_EAUTH && err) {
 			slot->refused = *err;
 			slot->refused_until = rate_now_ms() + REFUSED_MEMORY_MS;
+		} else if ((rc == TATER_ENET || rc == TATER_ETIMEOUT || rc == TATER_EHTTP) && err) {
+			/* Unreachable or failing (the client already retried): every API signs
+			 * in at the same login URL, so none of them would get through now. */
+			for (int i = 0; i < ENDPOINTS_NAPIS; i++) {
+				if (a->slot[i].token)
+					continue;
+				a->slot[i].refused = *err;
+				a->slot[i].refused_until = rate_now_ms() + REFUSED_MEMORY_MS;
+			}
 		}
 		goto out;
 	}
@@ -433,7 +443,7 @@ int auth_entra_token(struct auth_entra *a, struct http_client *c, enum endpoints
 	if (!slot->token && rate_now_ms() < slot->refused_until) {
 		if (err)
 			*err = slot->refused;
-		return TATER_EAUTH;
+		return slot->refused.code < 0 ? slot->refused.code : TATER_EAUTH;
 	}
 	if (slot->token && rate_now_ms() < slot->renew_at) {
 		a->stats.cache_hits++;

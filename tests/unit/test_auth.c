@@ -354,6 +354,60 @@ static void test_bad_secret_shows_aadsts(void **state)
 	down(&f);
 }
 
+/* A login service that cannot be reached is tried once (with the client's retries) and then
+ * remembered for every API: a scan's other collections fail at once with the same message
+ * instead of each retrying for half a minute. */
+static void test_unreachable_login_remembered(void **state)
+{
+	struct fixture f;
+	struct endpoints ep;
+	struct http_config cfg;
+	struct http_client *c = NULL;
+	struct auth_entra *a = NULL;
+	struct auth_stats as;
+	struct tater_err err = {0}, err2 = {0};
+	int64_t t0;
+
+	(void)state;
+	up(&f, NULL, SIMPROC_SECRET, NULL);
+	ep = f.ep;
+	/* Nothing listens on port 1 of the loopback. */
+	assert_int_equal(endpoints_set_base(&ep, ENDPOINTS_LOGIN, "http://127.0.0.1:1", &err), 0);
+	http_config_defaults(&cfg);
+	cfg.max_attempts = 2;
+	cfg.backoff_base_ms = 20;
+	assert_int_equal(http_client_new(&cfg, &c, &err), 0);
+	struct auth_entra_config ac = {.tenant = SIMPROC_TENANT,
+				       .client_id = SIMPROC_CLIENT_ID,
+				       .client_secret = SIMPROC_SECRET,
+				       .ep = &ep};
+	assert_int_equal(auth_entra_new(&ac, &a, &err), 0);
+	{
+		char *u = endpoints_url(&ep, ENDPOINTS_GRAPH, "/v1.0/organization");
+		struct http_request req = {.url = u, .auth = auth_entra_source(a, ENDPOINTS_GRAPH)};
+
+		assert_int_equal(http_request(c, &req, NULL, &err), TATER_ENET);
+		free(u);
+	}
+	assert_non_null(strstr(err.msg, "Entra ID sign-in to tenant"));
+	assert_null(strstr(err.msg, SIMPROC_SECRET));
+	t0 = rate_now_ms();
+	{
+		char *u = endpoints_url(&ep, ENDPOINTS_ARM, "/subscriptions?api-version=2022-12-01");
+		struct http_request req = {.url = u, .auth = auth_entra_source(a, ENDPOINTS_ARM)};
+
+		assert_int_equal(http_request(c, &req, NULL, &err2), TATER_ENET);
+		free(u);
+	}
+	assert_true(rate_now_ms() - t0 < 1000);
+	assert_non_null(strstr(err2.msg, "Entra ID sign-in to tenant"));
+	auth_entra_stats(a, &as);
+	assert_int_equal(as.token_requests, 1);
+	auth_entra_free(a);
+	http_client_free(c);
+	down(&f);
+}
+
 static void test_renewal_before_expiry(void **state)
 {
 	const char *flags[] = {"--token-lifetime", "2", NULL};
@@ -448,6 +502,7 @@ int main(void)
 	    cmocka_unit_test(test_config_checks),
 	    cmocka_unit_test_teardown(test_secret_one_token_for_many_calls, teardown),
 	    cmocka_unit_test_teardown(test_bad_secret_shows_aadsts, teardown),
+	    cmocka_unit_test_teardown(test_unreachable_login_remembered, teardown),
 	    cmocka_unit_test_teardown(test_renewal_before_expiry, teardown),
 	    cmocka_unit_test_teardown(test_renewal_on_early_expiry, teardown),
 	    cmocka_unit_test_teardown(test_certificate_sign_in, teardown),
