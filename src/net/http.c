@@ -38,8 +38,21 @@ struct engine {
 	struct tater_err first_err;
 };
 
+/* A host that could not be reached after every retry is not asked again for a while: the
+ * other collections of a scan then fail at once with its message instead of each retrying
+ * for half a minute. */
+#define DOWN_HOSTS 8
+#define DOWN_MEMORY_MS (60 * 1000)
+
+struct down_host {
+	char *origin; /* scheme://authority */
+	int64_t until;
+	struct tater_err err;
+};
+
 struct http_client {
 	struct http_config cfg;
+	struct down_host down[DOWN_HOSTS];
 	CURLSH *share;
 	struct engine main;
 	struct rate_registry *rates;
@@ -657,6 +670,41 @@ static int before_sending(CURLcode res)
 }
 
 /* Schedule another attempt of the current page, or give up with `why`. */
+/* The job's host could not be reached (its retries are spent): remember it. */
+static void host_down(struct job *j)
+{
+	struct http_client *c = j->c;
+	struct down_host *slot = &c->down[0];
+
+	if (!j->origin)
+		return;
+	for (int i = 0; i < DOWN_HOSTS; i++) {
+		if (c->down[i].origin && !strcmp(c->down[i].origin, j->origin)) {
+			slot = &c->down[i];
+			break;
+		}
+		if (c->down[i].until < slot->until)
+			slot = &c->down[i]; /* else the oldest entry goes */
+	}
+	if (!slot->origin || strcmp(slot->origin, j->origin)) {
+		free(slot->origin);
+		if (!(slot->origin = strdup(j->origin)))
+			return;
+	}
+	slot->err = j->err;
+	slot->until = rate_now_ms() + DOWN_MEMORY_MS;
+}
+
+static const struct tater_err *host_is_down(const struct http_client *c, const char *origin,
+					     int64_t now)
+{
+	for (int i = 0; origin && i < DOWN_HOSTS; i++)
+		if (c->down[i].origin && now < c->down[i].until &&
+		    !strcmp(c->down[i].origin, origin))
+			return &c->down[i].err;
+	return NULL;
+}
+
 static void job_retry(struct job *j, long wait_ms, int rc, const char *why)
 {
 	struct http_client *c = j->c;
@@ -668,6 +716,8 @@ static void job_retry(struct job *j, long wait_ms, int rc, const char *why)
 	if (j->attempt >= c->cfg.max_attempts) {
 		job_failf(j, rc, "%s (gave up after %d attempts: %s %s)", why, j->attempt,
 			  j->method, where);
+		if (rc == TATER_ENET || rc == TATER_ETIMEOUT)
+			host_down(j);
 		return;
 	}
 	delay = wait_ms >= 0 ? wait_ms
@@ -678,6 +728,8 @@ static void job_retry(struct job *j, long wait_ms, int rc, const char *why)
 			  "%s (gave up: waiting %.1f s more would pass the %ld s retry "
 			  "budget: %s %s)",
 			  why, delay / 1000.0, c->cfg.retry_budget_ms / 1000, j->method, where);
+		if (rc == TATER_ENET || rc == TATER_ETIMEOUT)
+			host_down(j);
 		return;
 	}
 	c->stats.retries++;
@@ -1081,6 +1133,15 @@ static int engine_run(struct http_client *c, struct engine *e, struct tater_err 
 				continue;
 			}
 			{
+				const struct tater_err *down = host_is_down(c, j->origin, now);
+
+				if (down) {
+					j->err = *down;
+					job_finish(j, down->code < 0 ? down->code : TATER_ENET);
+					continue;
+				}
+			}
+			{
 				long w = job_try_start(j, now);
 
 				if (w > 0) {
@@ -1186,6 +1247,8 @@ void http_client_free(struct http_client *c)
 		curl_share_cleanup(c->share);
 	if (c->own_rates)
 		rate_registry_free(c->rates);
+	for (int i = 0; i < DOWN_HOSTS; i++)
+		free(c->down[i].origin);
 	free(c);
 }
 

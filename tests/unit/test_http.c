@@ -609,6 +609,49 @@ static void test_denied_carries_graph_error(void **state)
 	down(&f);
 }
 
+/* A host that cannot be reached after every retry is remembered for a while: the next
+ * collection on it fails at once with the same message, without a request. */
+static void test_unreachable_host_remembered(void **state)
+{
+	struct http_config cfg;
+	struct http_client *c = NULL;
+	struct http_stats st;
+	struct seen s1 = {0}, s2 = {0};
+	struct tater_err err = {0}, err2 = {0};
+	int64_t t0;
+
+	(void)state;
+	http_config_defaults(&cfg);
+	cfg.max_attempts = 2;
+	cfg.backoff_base_ms = 20;
+	assert_int_equal(http_client_new(&cfg, &c, &err), 0);
+	/* Nothing listens on port 1 of the loopback. */
+	struct http_paged p1 = {.req = {.url = "http://127.0.0.1:1/v1.0/users"},
+				.on_page = on_page,
+				.on_done = on_done,
+				.ctx = &s1};
+	assert_int_equal(http_multi_add_paged(c, &p1, &err), 0);
+	assert_int_equal(http_multi_run(c, &err), TATER_ENET);
+	assert_non_null(strstr(err.msg, "gave up after 2 attempts"));
+	http_stats_get(c, &st);
+	assert_int_equal(st.requests, 2);
+
+	t0 = rate_now_ms();
+	struct http_paged p2 = {.req = {.url = "http://127.0.0.1:1/v1.0/domains"},
+				.on_page = on_page,
+				.on_done = on_done,
+				.ctx = &s2};
+	assert_int_equal(http_multi_add_paged(c, &p2, &err2), 0);
+	assert_int_equal(http_multi_run(c, &err2), TATER_ENET);
+	assert_true(rate_now_ms() - t0 < 500);
+	assert_string_equal(err2.msg, err.msg);
+	assert_int_equal(s2.done_calls, 1);
+	assert_int_equal(s2.done_rc, TATER_ENET);
+	http_stats_get(c, &st);
+	assert_int_equal(st.requests, 2); /* not asked again */
+	http_client_free(c);
+}
+
 static void test_retries_are_bounded(void **state)
 {
 	const char *flags[] = {"--fault-at", "/v1.0/domains:1-100:503:0.1", NULL};
@@ -879,6 +922,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_webhook_url_is_redacted_in_errors, teardown),
 	    cmocka_unit_test_teardown(test_cancel_stops_promptly, teardown),
 	    cmocka_unit_test_teardown(test_next_page_asked_before_delivery, teardown),
+	    cmocka_unit_test(test_unreachable_host_remembered),
 	    cmocka_unit_test_teardown(test_throttled_classes_run_concurrently, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
