@@ -195,7 +195,11 @@ static const char *aud_name(enum sim_audience a)
 	return a == SIM_AUD_GRAPH ? aud_graph : a == SIM_AUD_ARM ? aud_arm : aud_outlook;
 }
 
-static char *mint_token(struct sim *s, enum sim_audience aud, const char *aud_uri, long long exp)
+/* dies: the simulator's monotonic time at which --fault-token-expire-early kills the token
+ * (0: it lives until exp). Whole-second exp alone would make "after S seconds" anywhere in
+ * S-1..S, a race for the tests that use it. */
+static char *mint_token(struct sim *s, enum sim_audience aud, const char *aud_uri, long long exp,
+			double dies)
 {
 	static const char hdr[] = "{\"typ\":\"JWT\",\"alg\":\"HS256\"}";
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -210,6 +214,8 @@ static char *mint_token(struct sim *s, enum sim_audience aud, const char *aud_ur
 		      aud_uri ? aud_uri : aud_name(aud), "iss", iss,
 		      "iat", (json_int_t)now, "nbf", (json_int_t)now, "exp", (json_int_t)exp,
 		      "appid", s->cfg.client_id, "oid", oid, "tid", s->cfg.tenant_id, "ver", "1.0");
+	if (dies > 0)
+		json_object_set_new(claims, "xms_sim_dies", json_real(dies));
 	payload = sim_json_dump(claims, NULL);
 	json_decref(claims);
 	h64 = sim_b64url((const unsigned char *)hdr, strlen(hdr));
@@ -381,6 +387,7 @@ void sim_h_token(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	char scope1[512];
 	enum sim_audience aud;
 	long long exp;
+	double dies = 0;
 	char *tok;
 
 	grant = sim_kv_get(form, n, "grant_type");
@@ -475,16 +482,17 @@ void sim_h_token(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 		goto out;
 	}
 
-	exp = (long long)time(NULL) +
-	      (s->cfg.token_expire_early > 0 ? s->cfg.token_expire_early : s->cfg.token_lifetime);
+	exp = (long long)time(NULL) + s->cfg.token_lifetime;
+	if (s->cfg.token_expire_early > 0)
+		dies = sim_mono() + (double)s->cfg.token_expire_early;
 	if (aud >= SIM_AUD_COMPLIANCE) {
 		/* These services' tokens name the resource as asked (a tenant's own host). */
 		char *res = sim_xasprintf("%.*s", (int)(strlen(scope1) - 9), scope1);
 
-		tok = mint_token(s, aud, res, exp);
+		tok = mint_token(s, aud, res, exp, dies);
 		free(res);
 	} else {
-		tok = mint_token(s, aud, NULL, exp);
+		tok = mint_token(s, aud, NULL, exp, dies);
 	}
 	sim_resp_json(rs, 200,
 		      json_pack("{s:s,s:I,s:I,s:s}", "token_type", "Bearer", "expires_in",
@@ -537,6 +545,7 @@ int sim_auth_check(struct sim *s, struct sim_req *rq, struct sim_resp *rs, enum 
 	size_t siglen = 0;
 	json_t *claims = NULL;
 	const char *aud, *tid, *appid;
+	double dies;
 	enum sim_audience want = k == SIM_AUTH_ARM	 ? SIM_AUD_ARM
 				 : k == SIM_AUTH_OUTLOOK ? SIM_AUD_OUTLOOK
 				 : k == SIM_AUTH_SPO	 ? SIM_AUD_SPO
@@ -602,7 +611,8 @@ int sim_auth_check(struct sim *s, struct sim_req *rq, struct sim_resp *rs, enum 
 		}
 		goto out;
 	}
-	if (rq->tok.exp <= (long long)time(NULL)) {
+	dies = json_real_value(json_object_get(claims, "xms_sim_dies"));
+	if (rq->tok.exp <= (long long)time(NULL) || (dies > 0 && sim_mono() >= dies)) {
 		sim_auth_expired(rq, rs, k);
 		goto out;
 	}
