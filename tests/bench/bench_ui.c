@@ -12,7 +12,8 @@
  *   - bytes written while idle                target 0 over 60 s
  * It prints figures; it is not a test.
  *
- * usage: bench_ui [--rows N] [--idle-seconds S] [--tater PATH]
+ * usage: bench_ui [--rows N] [--idle-seconds S] [--tater PATH] [--show-bytes]
+ *        (--show-bytes prints what the last one-line scroll wrote, escaped)
  *        (default $TATER_BIN, 100000 rows, 60 s) */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,7 @@
 #include "tater/store.h"
 
 static int master = -1;
+static int show_bytes; /* --show-bytes: print what one scroll wrote, escaped */
 static char screen_log[1 << 20];
 static size_t log_len;
 
@@ -166,8 +168,24 @@ static void move_and_scroll(const char *style)
 		size_t sum = 0;
 
 		for (int i = 0; i < 20; i++) {
+			size_t before = log_len, n;
+
 			send_keys("j");
-			sum += drain(60, 2000, NULL, NULL);
+			sum += n = drain(60, 2000, NULL, NULL);
+			if (show_bytes && i == 19 && log_len >= before + n) {
+				printf("bytes of the last scroll, %s:\n", style);
+				for (size_t k = log_len - n; k < log_len; k++) {
+					unsigned char c = (unsigned char)screen_log[k];
+
+					if (c == 0x1b)
+						printf("\\e");
+					else if (c < 0x20 || c == 0x7f)
+						printf("\\x%02x", c);
+					else
+						putchar(c);
+				}
+				putchar('\n');
+			}
 		}
 		printf("one-line scroll (j at the bottom), %s:     %5.1f B per key  (target <= 200)\n",
 		       style, sum / 20.0);
@@ -229,9 +247,12 @@ int main(int argc, char **argv)
 			idle_s = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--tater") && i + 1 < argc)
 			tater = argv[++i];
+		else if (!strcmp(argv[i], "--show-bytes"))
+			show_bytes = 1;
 		else {
 			fprintf(stderr,
-				"usage: bench_ui [--rows N] [--idle-seconds S] [--tater PATH]\n");
+				"usage: bench_ui [--rows N] [--idle-seconds S] [--tater PATH] "
+				"[--show-bytes]\n");
 			return 64;
 		}
 	}
