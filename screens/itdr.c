@@ -19,6 +19,7 @@
 #include "tater/console.h"
 #include "tater/ir.h"
 #include "tater/itdr.h"
+#include "tater/text.h"
 #include "tater/screen.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
@@ -890,25 +891,43 @@ static void draw(void *self, struct ui_rect r)
 		ui_form_draw(x->form, body);
 		return;
 	}
-	snprintf(line, sizeof(line),
-		 "Open: Critical %d  High %d  Medium %d  Low %d   New %d  Investigating %d  "
-		 "Contained %d  Resolved %d  False Positive %d",
-		 x->counts_sev[3], x->counts_sev[2], x->counts_sev[1], x->counts_sev[0],
-		 x->counts_status[0], x->counts_status[1], x->counts_status[2], x->counts_status[3],
-		 x->counts_status[4]);
+	/* The counts, and under them the filters: in full when they fit, shorter when not (an
+	 * 80-column jump host), so that neither a count nor the last-look time is cut off. */
+	{
+		static const char *const fmts[] = {
+		    "Open: Critical %d  High %d  Medium %d  Low %d   New %d  Investigating %d  "
+		    "Contained %d  Resolved %d  False Positive %d",
+		    "Open: Crit %d High %d Med %d Low %d | New %d Invest %d Contain %d "
+		    "Resolved %d FalsePos %d",
+		    "Open: Crit %d High %d Med %d Low %d | New %d Inv %d Cont %d Res %d FP %d"};
+
+		for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
+			snprintf(line, sizeof(line), fmts[f], x->counts_sev[3], x->counts_sev[2],
+				 x->counts_sev[1], x->counts_sev[0], x->counts_status[0],
+				 x->counts_status[1], x->counts_status[2], x->counts_status[3],
+				 x->counts_status[4]);
+			if (text_width(line) <= body.w - 2)
+				break;
+		}
+	}
 	ui_fill(body.y, body.x, body.w, UI_NORMAL);
 	ui_text(body.y, body.x + 1, body.w - 2, x->counts_sev[3] ? UI_WARN : UI_NORMAL, line);
 	{
 		const char *st = status_cycle[x->status_f];
+		const char *stl = !st[0] ? "all" : !strcmp(st, "open") ? "open" : itdr_status_label(st);
+		const char *sev = sev_cycle[x->sev_f][0] ? sev_cycle[x->sev_f] : "all";
+		char look[40] = "";
 
+		if (x->prev_look[0])
+			snprintf(look, sizeof(look), " (%.16s)", x->prev_look);
 		snprintf(line, sizeof(line),
 			 "Status: %s (f)  Severity: %s (v)  / filter: sev:high user: type: "
-			 "assignee:me age:<24h   * new since your last look%s%.16s%s",
-			 !st[0]		       ? "all"
-			 : !strcmp(st, "open") ? "open"
-					       : itdr_status_label(st),
-			 sev_cycle[x->sev_f][0] ? sev_cycle[x->sev_f] : "all",
-			 x->prev_look[0] ? " (" : "", x->prev_look, x->prev_look[0] ? ")" : "");
+			 "assignee:me age:<24h   * new since your last look%s",
+			 stl, sev, look);
+		if (text_width(line) > body.w - 2)
+			snprintf(line, sizeof(line),
+				 "Status: %s (f)  Severity: %s (v)  * new since last look%s", stl,
+				 sev, look);
 	}
 	ui_fill(body.y + 1, body.x, body.w, UI_NORMAL);
 	ui_text(body.y + 1, body.x + 1, body.w - 2, UI_DIM, line);

@@ -24,6 +24,7 @@
 #include "tater/screen.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
+#include "tater/text.h"
 #include "tater/ui_form.h"
 #include "tater/ui_table.h"
 #include "tater/vault.h"
@@ -653,19 +654,29 @@ static void enter(void *self)
 		apb_load(((struct settings *)self)->apb);
 }
 
+/* The section bar; on a narrow terminal (80 columns) shorter labels and no prefix or hint,
+ * so that every section, the active one included, stays in sight. */
 static void draw_sections(struct settings *st, int y, int w)
 {
-	int x = 1;
+	static const char *const shorter[NSECTIONS] = {"Tenants",    "Integrations", "Features",
+						       "Clouds",     "Exclusions",   "Alert types"};
+	int x = 1, full = text_width("Settings: ") + text_width("([ ] switch)") + 1;
+	int narrow;
 
+	for (int i = 0; i < NSECTIONS; i++)
+		full += text_width(sections[i]) + 3;
+	narrow = full > w - 1;
 	ui_fill(y, 0, w, UI_NORMAL);
-	x += ui_text(y, x, w - x, UI_DIM, "Settings: ");
+	if (!narrow)
+		x += ui_text(y, x, w - x, UI_DIM, "Settings: ");
 	for (int i = 0; i < NSECTIONS; i++) {
 		char label[48];
 
-		snprintf(label, sizeof(label), " %s ", sections[i]);
+		snprintf(label, sizeof(label), " %s ", narrow ? shorter[i] : sections[i]);
 		x += ui_text(y, x, w - x, i == st->section ? UI_TAB_ACTIVE : UI_NORMAL, label) + 1;
 	}
-	ui_text(y, x + 1, w - x - 1, UI_DIM, "([ ] switch)");
+	if (!narrow)
+		ui_text(y, x + 1, w - x - 1, UI_DIM, "([ ] switch)");
 }
 
 static void draw(void *self, struct ui_rect r)

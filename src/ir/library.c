@@ -163,6 +163,16 @@ int ir_library_ensure(struct store *s, int *added, struct tater_err *err)
 			ir_file_free(&f);
 			continue;
 		}
+		/* A shipped playbook is due for review a year after it arrives (incident
+		 * procedures are reviewed at least yearly), so the library's overdue mark
+		 * works from the first day; its owner stays for the team to name. */
+		if (!f.review_due[0]) {
+			time_t due = time(NULL) + 365 * 86400;
+			struct tm tm;
+
+			gmtime_r(&due, &tm);
+			strftime(f.review_due, sizeof(f.review_due), "%Y-%m-%d", &tm);
+		}
 		if ((ret = insert_playbook(s, &f, 1, IR_SHIPPED_BY, &id, err)) < 0 ||
 		    (ret = insert_revision(s, id, 1, &f.body, "shipped with tater", IR_SHIPPED_BY,
 					   IR_SHIPPED_BY, err)) < 0 ||

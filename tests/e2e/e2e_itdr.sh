@@ -89,6 +89,10 @@ key /
 keys user:ben
 key Enter
 dump @filtered
+resize 80 24
+key Esc
+wait-idle
+dump @narrow
 S
 has "$T/queue.q" "Open: Critical 1  High 0  Medium 1  Low 1"
 has "$T/queue.q" "leakedCredentials"
@@ -97,6 +101,8 @@ has "$T/queue.q" '*'
 has "$T/queue.q" 'evil\e]0;pwned\x07x\e[2J'
 has "$T/queue.filtered" "ben@simcorp.example"
 hasnt "$T/queue.filtered" "mia@simcorp.example"
+# On an 80-column jump host every count still shows (shorter labels), the last one too.
+has "$T/queue.narrow" "Open: Crit 1 High 0 Med 1 Low 1 | New 3 Inv 0 Cont 0 Res 0 FP 0"
 
 # ---- work the critical alert: open it, Investigating, take it, a note, activate ----
 run work << 'S'

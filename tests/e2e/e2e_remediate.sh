@@ -76,6 +76,9 @@ dump @bad
 key Esc
 key y
 dump @discarded
+resize 80 24
+wait-idle
+dump @narrow
 S
 has "$T/integ.view" "Automated remediation  on"
 has "$T/integ.view" "token=****"
@@ -91,6 +94,9 @@ has "$T/integ.typed" "****************"
 has "$T/integ.bad" "ends in ?token="
 hasnt "$T/integ.bad" "example.test"
 hasnt "$T/integ.discarded" "Automated remediation  ["
+# At 80 columns every section of Settings stays in sight, with shorter names.
+has "$T/integ.narrow" "Tenants   Integrations   Features   Clouds   Exclusions   Alert types"
+has "$T/integ.view" "Settings:  Tenants   Integrations   Features   Cloud accounts   Exclusions   Alert playbooks"
 [ "$(q "SELECT count(*) FROM remediation_config WHERE enabled = 1 AND webhook_url IS NOT NULL")" = 1 ] ||
 	fail "the save lost the stored webhook URL"
 [ "$(q "SELECT count(*) FROM activity_log WHERE action = 'remediation.setup' AND outcome = 'ok'")" = 2 ] ||

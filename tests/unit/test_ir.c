@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -143,6 +144,21 @@ static void test_builtins_loaded_once_and_approved(void **state)
 		assert_string_equal(v[i].slug, slugs[i]);
 		assert_int_equal(v[i].builtin, 1);
 		assert_int_equal(v[i].approved_revno, 1);
+		/* Due for review a year from loading: not overdue, and it will become so. */
+		{
+			char next_year[16], just_before[16]; /* loading may have been yesterday */
+			time_t t = time(NULL) + 365 * 86400, early = t - 600;
+			struct tm tm;
+
+			gmtime_r(&t, &tm);
+			strftime(next_year, sizeof(next_year), "%Y-%m-%d", &tm);
+			gmtime_r(&early, &tm);
+			strftime(just_before, sizeof(just_before), "%Y-%m-%d", &tm);
+			assert_true(!strcmp(v[i].review_due, next_year) ||
+				    !strcmp(v[i].review_due, just_before));
+			assert_int_equal(v[i].review_overdue, 0);
+			assert_string_equal(v[i].owner, "");
+		}
 		assert_int_equal(ir_revisions_list(f->s, v[i].slug, &revs, &nr, &err), 0);
 		assert_int_equal(nr, 1);
 		assert_string_equal(revs[0].reviewed_by, "tater");
