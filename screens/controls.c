@@ -72,7 +72,8 @@ struct controls {
 	size_t *ridx; /* result index of each rowset row */
 	int detail, detail_scroll;
 	int64_t evidence_for;
-	char *evidence;
+	char **ev_lines; /* the selected result's evidence, a line per item (EV_SHOWN at most) */
+	size_t ev_n, ev_total;
 	struct ui_form *form;
 	char form_control[64];
 	uint64_t accept_job, revoke_job;
@@ -80,6 +81,15 @@ struct controls {
 	char keep[64]; /* the selected control's id, kept across a reload */
 	struct rem_ui *rem; /* the Remediate panel (section "Remediate" below) */
 };
+
+static void ev_clear(struct controls *c)
+{
+	eval_evidence_lines_free(c->ev_lines, c->ev_n);
+	c->ev_lines = NULL;
+	c->ev_n = c->ev_total = 0;
+	c->evidence_for = 0;
+}
+
 
 /* The Remediate section's entry points (defined at the end of the file). */
 struct rem_ui;
@@ -312,9 +322,7 @@ static void load(struct controls *c)
 	idsec_reload_tenants(c->is);
 	c->loaded_tenant = c->is->tenant_id;
 	idsec_scope(c->is, c->scope, sizeof(c->scope));
-	free(c->evidence);
-	c->evidence = NULL;
-	c->evidence_for = 0;
+	ev_clear(c);
 	cat = idsec_catalog(c->is);
 	if (!cat)
 		snprintf(c->err, sizeof(c->err), "The controls catalog did not load: %s",
@@ -371,7 +379,7 @@ static void destroy(void *self)
 	ui_table_free(c->table);
 	ui_rowset_free(c->rows);
 	free(c->ridx);
-	free(c->evidence);
+	ev_clear(c);
 	ui_form_free(c->form);
 	rem_free(c);
 	idsec_put(c->is);
@@ -419,26 +427,47 @@ static char *one_line(const char *s)
 	return out;
 }
 
+/* Evidence items shown in the pane, a line each; the rest are counted. */
+#define EV_SHOWN 200
+#define DETAIL_FIELDS 24
+
+static void ev_load(struct controls *c, const struct eval_result *res)
+{
+	struct tater_err err = {0};
+	char *json = NULL;
+
+	ev_clear(c);
+	c->evidence_for = res->id;
+	if (eval_result_evidence(c->ctx->store, res->id, &json, &err) < 0) {
+		if ((c->ev_lines = malloc(sizeof(char *))) && (c->ev_lines[0] = strdup(err.msg)))
+			c->ev_n = c->ev_total = 1;
+		return;
+	}
+	if (eval_evidence_lines(json, EV_SHOWN, &c->ev_lines, &c->ev_n, &c->ev_total) < 0)
+		ui_error(c->ctx->ui, "Evidence: out of memory");
+	free(json);
+}
+
 static void draw_detail(struct controls *c, struct ui_rect r)
 {
 	const struct eval_result *res = selected(c);
 	const struct control *ct;
-	const char *labels[24], *values[24];
-	char status[64], refs[CATALOG_NFRAMEWORKS][512], ev[64], acc[700];
-	char *sql, *evtext = NULL;
+	const char **labels, **values;
+	char status[64], refs[CATALOG_NFRAMEWORKS][512], ev[64], acc[700], more[160];
+	char *sql;
 	int n = 0;
 
 	if (!res)
 		return;
 	ct = res->control;
-	if (c->evidence_for != res->id) {
-		struct tater_err err = {0};
-
-		free(c->evidence);
-		c->evidence = NULL;
-		if (eval_result_evidence(c->ctx->store, res->id, &c->evidence, &err) < 0)
-			c->evidence = strdup(err.msg);
-		c->evidence_for = res->id;
+	if (c->evidence_for != res->id)
+		ev_load(c, res);
+	labels = calloc(DETAIL_FIELDS + c->ev_n, sizeof(char *));
+	values = calloc(DETAIL_FIELDS + c->ev_n, sizeof(char *));
+	if (!labels || !values) {
+		free(labels);
+		free(values);
+		return;
 	}
 	eval_result_label(res, status, sizeof(status));
 	labels[n] = "Control";
@@ -476,23 +505,37 @@ static void draw_detail(struct controls *c, struct ui_rect r)
 	values[n++] = ct->description ? ct->description : "";
 	labels[n] = "Rationale";
 	values[n++] = ct->rationale ? ct->rationale : "";
-	snprintf(ev, sizeof(ev), "Evidence (%lld)", (long long)res->evidence_count);
-	if (c->evidence) {
-		/* The store keeps up to 1,000 items; a pane needs far fewer characters. */
-		size_t len = strlen(c->evidence);
-
-		evtext = len > 4000 ? strndup(c->evidence, 4000) : strdup(c->evidence);
-	}
-	labels[n] = ev;
-	values[n++] = evtext ? evtext : "";
 	labels[n] = "Remediation";
 	values[n++] = ct->remediation ? ct->remediation : "none";
+	/* The evidence, an item per line: who or what is at fault, readable. */
+	snprintf(ev, sizeof(ev), "Evidence (%lld)", (long long)res->evidence_count);
+	labels[n] = ev;
+	values[n++] = c->ev_n ? c->ev_lines[0] : "none";
+	for (size_t i = 1; i < c->ev_n; i++) {
+		labels[n] = "";
+		values[n++] = c->ev_lines[i];
+	}
+	if (res->evidence_count > (int64_t)c->ev_total)
+		/* The check found more than the store keeps. */
+		snprintf(more, sizeof(more), "... and %lld more (the store keeps the first %d)",
+			 (long long)(res->evidence_count - (int64_t)c->ev_n), EVAL_EVIDENCE_MAX);
+	else if (c->ev_total > c->ev_n)
+		snprintf(more, sizeof(more),
+			 "... and %zu more (tater controls --evidence --json lists them)",
+			 c->ev_total - c->ev_n);
+	else
+		more[0] = '\0';
+	if (more[0]) {
+		labels[n] = "";
+		values[n++] = more;
+	}
 	sql = one_line(ct->check);
 	labels[n] = "Check (SQL)";
 	values[n++] = sql ? sql : "";
 	ui_detail(r, "Details (Enter closes, C-d/C-u scroll)", labels, values, n, c->detail_scroll);
 	free(sql);
-	free(evtext);
+	free(labels);
+	free(values);
 }
 
 static void draw(void *self, struct ui_rect r)

@@ -96,6 +96,14 @@ const char *eval_result_label(const struct eval_result *r, char *buf, size_t n);
 /* The evidence JSON array of one result (malloc'd). */
 int eval_result_evidence(struct store *s, int64_t result_id, char **json, struct tater_err *err);
 
+/* The evidence for a person: one line per item, at most max of them (*total counts all).
+ * An object reads "NAME  key: value, key: value" with NAME its userPrincipalName,
+ * displayName, name, Identity or id (the first there); a scalar reads as itself.  Text
+ * that is not a JSON array is one line as it is.  Lines are not sanitised: they hold
+ * outside data, for a caller that sanitises what it shows.  0, or TATER_ENOMEM. */
+int eval_evidence_lines(const char *json, size_t max, char ***lines, size_t *n, size_t *total);
+void eval_evidence_lines_free(char **lines, size_t n);
+
 /* ---- score ---- */
 
 /* Weights: critical 10, high 5, medium 3, low 1.  Unknown results and accepted risks are

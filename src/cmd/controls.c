@@ -15,7 +15,9 @@
 
 static const char controls_usage[] =
 	"usage: tater controls [--tenant T] [--json] [--framework F] [--status S]\n"
-	"                      [--severity S] [--area A]\n"
+	"                      [--severity S] [--area A] [--evidence]\n"
+	"  --evidence: each result's evidence too (what is at fault; up to 1,000 items),\n"
+	"     a line per item under the result, or an \"evidence\" array in --json\n"
 	"  F: cis-m365, scuba, nist-800-53, iso-27001, soc2 (or cis, nist, iso), optionally\n"
 	"     with a reference prefix: scuba:MS.AAD.3, nist:IA-2\n"
 	"  S (status): pass, fail, accepted, unknown; S (severity): critical, high, medium, low\n"
@@ -62,13 +64,46 @@ static void print_result(const struct tenant *t, const struct eval_result *r, in
 	free(reason);
 }
 
+/* The result's evidence: into o as an array (JSON), or a sanitised line per item. */
+static int add_evidence(struct store *s, const struct eval_result *r, json_t *o,
+			struct tater_err *err)
+{
+	char *json = NULL, **lines = NULL;
+	size_t n = 0, total = 0;
+	int ret;
+
+	if ((ret = eval_result_evidence(s, r->id, &json, err)) < 0)
+		return ret;
+	if (o) {
+		json_t *ev = json_loads(json, JSON_DECODE_ANY, NULL);
+
+		json_object_set_new(o, "evidence", ev ? ev : json_array());
+	} else if ((ret = eval_evidence_lines(json, EVAL_EVIDENCE_MAX, &lines, &n, &total)) < 0) {
+		ret = tater_errf(err, ret, "out of memory");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			char *clean = text_sanitize(lines[i], (size_t)-1);
+
+			printf("    %s\n", clean ? clean : "");
+			free(clean);
+		}
+		if (r->evidence_count > (int64_t)n)
+			printf("    ... and %lld more (the store keeps the first %d)\n",
+			       (long long)(r->evidence_count - (int64_t)n), EVAL_EVIDENCE_MAX);
+	}
+	eval_evidence_lines_free(lines, n);
+	free(json);
+	return ret;
+}
+
 int cmd_controls(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"tenant", required_argument, NULL, 't'},  {"json", no_argument, NULL, 'j'},
 		{"framework", required_argument, NULL, 'f'}, {"status", required_argument, NULL, 's'},
 		{"severity", required_argument, NULL, 'v'}, {"area", required_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},           {0, 0, 0, 0},
+		{"evidence", no_argument, NULL, 'e'},       {"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
 	};
 	struct eval_filter f = {0};
 	struct tater_err err = {0};
@@ -78,7 +113,7 @@ int cmd_controls(struct cli *c, int argc, char **argv)
 	const char *only = NULL;
 	json_t *out = NULL;
 	size_t n = 0, shown = 0;
-	int ch, ret = CLI_ERROR, failing = 0;
+	int ch, ret = CLI_ERROR, failing = 0, evidence = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -100,6 +135,9 @@ int cmd_controls(struct cli *c, int argc, char **argv)
 			break;
 		case 'a':
 			f.area = optarg;
+			break;
+		case 'e':
+			evidence = 1;
 			break;
 		case 'h':
 			fputs(controls_usage, stdout);
@@ -136,10 +174,16 @@ int cmd_controls(struct cli *c, int argc, char **argv)
 		for (size_t k = 0; k < rs.n; k++) {
 			if (!strcmp(rs.v[k].status, "fail") && !rs.v[k].accepted)
 				failing++;
-			if (c->json)
-				json_array_append_new(out, result_json(&ts[i], &rs.v[k]));
+			json_t *o = c->json ? result_json(&ts[i], &rs.v[k]) : NULL;
+
+			if (o)
+				json_array_append_new(out, o);
 			else
 				print_result(&ts[i], &rs.v[k], n > 1);
+			if (evidence && add_evidence(s, &rs.v[k], o, &err) < 0) {
+				eval_results_free(&rs);
+				goto out;
+			}
 			shown++;
 		}
 		eval_results_free(&rs);

@@ -212,7 +212,7 @@ static int setup(struct store *s, const char *scope, const struct posture_opts *
 static int signins_present(struct store *s, const struct posture *p, int *present,
 			   struct tater_err *err)
 {
-	int64_t v[2];
+	int64_t v[2] = {0, 0};
 	int ret = counts(s, p, 0,
 			 "SELECT count(*), coalesce(sum(json_type(json, '$.signInActivity')"
 			 " IS NOT NULL), 0) FROM main.objects"

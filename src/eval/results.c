@@ -3,6 +3,7 @@
  * Results are history (one row per control per scan); what a person sees is the latest row
  * of each control with the risk acceptances in force applied.  A scan's score is computed
  * from its own rows, so a trend never changes when the catalog does. */
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "tater/catalog.h"
 #include "tater/eval.h"
 #include "tater/store.h"
+#include "tater/strbuf.h"
 
 /* An acceptance is in force at a time t when it was made by then, has not expired and was not
  * revoked by then.  Both queries below spell this out with t as a parameter. */
@@ -214,6 +216,117 @@ int eval_result_evidence(struct store *s, int64_t result_id, char **json, struct
 	}
 	sqlite3_finalize(st);
 	return ret;
+}
+
+/* ---- evidence for a person ---- */
+
+/* A JSON value as a person reads it: strings without quotes, others compact. */
+static void put_value(struct strbuf *b, const json_t *v)
+{
+	char *dump;
+
+	if (json_is_string(v)) {
+		strbuf_putn(b, json_string_value(v), json_string_length(v));
+		return;
+	}
+	dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!dump)
+		b->oom = 1;
+	else
+		strbuf_put(b, dump);
+	free(dump);
+}
+
+static char *evidence_line(const json_t *item)
+{
+	static const char *const names[] = {"userPrincipalName", "displayName", "name", "Name",
+					    "Identity", "domain", "settingName", "id"};
+	struct strbuf b = {0};
+	const char *name = NULL, *k;
+	json_t *v;
+	int sep = 0;
+
+	if (!json_is_object(item)) {
+		put_value(&b, item);
+	} else {
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !name; i++)
+			if (json_is_string(json_object_get(item, names[i])))
+				name = names[i];
+		if (name) {
+			put_value(&b, json_object_get(item, name));
+			sep = 1;
+		}
+		json_object_foreach((json_t *)item, k, v)
+		{
+			/* The name, or another field holding the same text, says nothing new. */
+			if (name && (!strcmp(k, name) ||
+				     (json_is_string(v) && json_equal(v, json_object_get(item, name)))))
+				continue;
+			strbuf_put(&b, sep == 1 ? "  " : sep ? ", " : "");
+			strbuf_put(&b, k);
+			strbuf_put(&b, ": ");
+			put_value(&b, v);
+			sep = 2;
+		}
+	}
+	strbuf_put(&b, "");
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	{
+		char *fit = realloc(b.s, b.len + 1); /* a line, not the buffer's 4 KiB */
+
+		return fit ? fit : b.s;
+	}
+}
+
+int eval_evidence_lines(const char *json, size_t max, char ***lines, size_t *n, size_t *total)
+{
+	json_t *arr = json ? json_loads(json, JSON_DECODE_ANY, NULL) : NULL;
+	size_t count;
+
+	*lines = NULL;
+	*n = *total = 0;
+	if (!json || !*json) {
+		json_decref(arr);
+		return 0;
+	}
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		if (!(*lines = malloc(sizeof(char *))) || !((*lines)[0] = strdup(json))) {
+			free(*lines);
+			*lines = NULL;
+			return TATER_ENOMEM;
+		}
+		*n = *total = 1;
+		return 0;
+	}
+	*total = json_array_size(arr);
+	count = *total < max ? *total : max;
+	if (count && !(*lines = calloc(count, sizeof(char *)))) {
+		json_decref(arr);
+		return TATER_ENOMEM;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (!((*lines)[i] = evidence_line(json_array_get(arr, i)))) {
+			eval_evidence_lines_free(*lines, i);
+			*lines = NULL;
+			*total = 0;
+			json_decref(arr);
+			return TATER_ENOMEM;
+		}
+		*n = i + 1;
+	}
+	json_decref(arr);
+	return 0;
+}
+
+void eval_evidence_lines_free(char **lines, size_t n)
+{
+	for (size_t i = 0; lines && i < n; i++)
+		free(lines[i]);
+	free(lines);
 }
 
 /* ---- score ---- */

@@ -100,6 +100,13 @@ keys /legacy-auth
 key Enter
 key Enter
 dump @detail
+key C-d
+key C-d
+key C-d
+dump @evidence
+key C-u
+key C-u
+key C-u
 key A
 keys pilot exemption for the print room
 key Tab
@@ -154,6 +161,9 @@ has "$T/con.controls" "$PASS pass  $FAILC fail"
 has "$T/con.detail" "aad.legacy-auth-blocked"
 has "$T/con.detail" "Reason"
 has "$T/con.detail" "Status        fail"
+# Its evidence, readable: the policy by name, then its fields (not a JSON dump).
+has "$T/con.evidence" "Evidence (1)  Block legacy authentication  id:"
+hasnt "$T/con.evidence" '[{"'
 # The risk acceptance, in the pane and in a wide table.
 has "$T/con.accepted" "Risk of aad.legacy-auth-blocked accepted until 2099-01-31"
 has "$T/con.accepted" "fail (accepted until 2099-01-31)"

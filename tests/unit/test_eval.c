@@ -828,6 +828,48 @@ static void test_filters(void **state)
 	eval_results_free(&res);
 }
 
+/* Evidence for a person: a line per item, named first, nothing repeated, capped. */
+static void test_evidence_lines(void **state)
+{
+	char **l;
+	size_t n, total;
+
+	(void)state;
+	assert_int_equal(
+	    eval_evidence_lines("[{\"id\":\"u1\",\"userPrincipalName\":\"ann@x.example\","
+				"\"isAdmin\":true},"
+				"{\"Identity\":\"Default\",\"Name\":\"Default\",\"Enabled\":false,"
+				"\"Domains\":[\"*:x\"],\"Limit\":null},"
+				"\"ManagePermissionGrantsForSelf.legacy\", 42, {\"k\":{\"a\":1}}]",
+				10, &l, &n, &total),
+	    0);
+	assert_int_equal(n, 5);
+	assert_int_equal(total, 5);
+	assert_string_equal(l[0], "ann@x.example  id: u1, isAdmin: true");
+	/* Name is Identity's text again: left out. */
+	assert_string_equal(l[1], "Default  Enabled: false, Domains: [\"*:x\"], Limit: null");
+	assert_string_equal(l[2], "ManagePermissionGrantsForSelf.legacy");
+	assert_string_equal(l[3], "42");
+	assert_string_equal(l[4], "k: {\"a\":1}");
+	eval_evidence_lines_free(l, n);
+
+	/* A cap keeps the count of everything. */
+	assert_int_equal(eval_evidence_lines("[1,2,3,4,5]", 2, &l, &n, &total), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(total, 5);
+	assert_string_equal(l[1], "2");
+	eval_evidence_lines_free(l, n);
+
+	/* Nothing, and text that is not an array (a message), as it is. */
+	assert_int_equal(eval_evidence_lines("[]", 10, &l, &n, &total), 0);
+	assert_int_equal(n, 0);
+	assert_null(l);
+	assert_int_equal(eval_evidence_lines("not json", 10, &l, &n, &total), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(l[0], "not json");
+	eval_evidence_lines_free(l, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -846,6 +888,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_risk_acceptance, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exclusions_api, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+	    cmocka_unit_test(test_evidence_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

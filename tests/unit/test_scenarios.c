@@ -429,10 +429,82 @@ static void test_scan_exit_codes(void **state)
 	fx_close(&f);
 }
 
+/* tater controls --evidence: what is at fault, a sanitised line per item, or the stored array
+ * in JSON; a policy whose name carries escape sequences never reaches the terminal raw. */
+static void test_controls_evidence(void **state)
+{
+	static const char policy[] =
+	    "{\"/v1.0/identity/conditionalAccess/policies\": [{"
+	    "\"id\": \"00000000-0000-4000-8000-0000000000e1\","
+	    "\"displayName\": \"Block\\u001b[2J legacy\\u001b]0;x\\u0007 auth\","
+	    "\"state\": \"enabledForReportingButNotEnforced\","
+	    "\"conditions\": {\"users\": {\"includeUsers\": [\"All\"], \"excludeUsers\": [],"
+	    " \"includeGroups\": [], \"excludeGroups\": [], \"includeRoles\": [],"
+	    " \"excludeRoles\": []}, \"applications\": {\"includeApplications\": [\"All\"],"
+	    " \"excludeApplications\": []}, \"clientAppTypes\": [\"exchangeActiveSync\","
+	    " \"other\"]},"
+	    "\"grantControls\": {\"operator\": \"OR\", \"builtInControls\": [\"block\"]}}]}";
+	struct fx f = {0};
+	char *out = NULL, *err = NULL, *estate;
+	const char *args[] = {"--users", "40", "--estate", NULL, NULL};
+	struct simproc *sp;
+	json_t *res, *row;
+	size_t i;
+	int seen = 0;
+
+	(void)state;
+	fx_open(&f, "evidence", "Evidence");
+	estate = tu_path(f.dir, "estate.json");
+	tu_write_file(estate, policy, 0600);
+	args[3] = estate;
+	sp = simproc_start(args);
+	point_tenant_at(&f, simproc_url(sp));
+	assert_true(run_tater(&f, &out, &err, "scan", "--no-pacing", NULL) <= 2);
+	free(out);
+	free(err);
+
+	assert_int_equal(run_tater(&f, &out, &err, "controls", "--evidence", NULL), 1);
+	assert_false(tu_contains(out, "\x1b"));
+	assert_false(tu_contains(out, "\x07"));
+	/* The failing policy, under its control, by name, escaped; then its other fields. */
+	assert_true(tu_contains(out, "aad.legacy-auth-blocked"));
+	assert_true(tu_contains(out, "\n    Block\\e[2J legacy\\e]0;x\\x07 auth  id: "
+				     "00000000-0000-4000-8000-0000000000e1, gaps: "));
+	free(out);
+	free(err);
+
+	assert_int_equal(run_tater(&f, &out, &err, "controls", "--evidence", "--json", NULL), 1);
+	res = json_loads(out, 0, NULL);
+	assert_non_null(res);
+	json_array_foreach(res, i, row) {
+		json_t *ev = json_object_get(row, "evidence");
+		const char *id = json_string_value(json_object_get(row, "id"));
+
+		/* Every result carries its evidence, all of it at this size. */
+		assert_true(json_is_array(ev));
+		assert_int_equal((json_int_t)json_array_size(ev),
+				 json_integer_value(json_object_get(row, "evidence_count")));
+		if (!strcmp(id, "aad.legacy-auth-blocked")) {
+			assert_string_equal(json_string_value(json_object_get(json_array_get(ev, 0),
+									      "displayName")),
+					    "Block\x1b[2J legacy\x1b]0;x\x07 auth");
+			seen = 1;
+		}
+	}
+	assert_true(seen);
+	json_decref(res);
+	free(out);
+	free(err);
+	assert_int_equal(simproc_stop(sp), 0);
+	free(estate);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scan_exit_codes),
+		cmocka_unit_test(test_controls_evidence),
 		cmocka_unit_test(test_every_scenario_through_a_scan),
 	};
 
