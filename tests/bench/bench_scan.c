@@ -258,6 +258,8 @@ static long vm_rss_kb(pid_t pid)
 	return kb;
 }
 
+static long kdf_kb = 64 * 1024; /* the vault's Argon2id memory, read from the store */
+
 static int run(char *const argv[], double *secs, long *maxrss_kb)
 {
 	struct rusage ru;
@@ -274,8 +276,8 @@ static int run(char *const argv[], double *secs, long *maxrss_kb)
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	/* Sample the resident set while it runs: the peak of the whole run is the vault's
-	 * Argon2id unlock (64 MiB, freed at once); the scan's own peak is what follows. */
+	/* Sample the resident set while it runs: the vault's Argon2id unlock takes its memory
+	 * limit for a moment and frees it at once; the scan's own peak is what follows. */
 	after_unlock_kb = 0;
 	{
 		long peak = 0;
@@ -286,7 +288,7 @@ static int run(char *const argv[], double *secs, long *maxrss_kb)
 
 			if (kb > peak)
 				peak = kb;
-			if (!unlocked && peak - kb >= 32 * 1024)
+			if (!unlocked && peak - kb >= kdf_kb / 2)
 				unlocked = 1;
 			if (unlocked && kb > after_unlock_kb)
 				after_unlock_kb = kb;
@@ -341,6 +343,15 @@ static void setup_store(const char *store)
 				 NULL, NULL, NULL) != SQLITE_OK) {
 			fprintf(stderr, "cannot turn ITDR ingestion off: %s\n", sqlite3_errmsg(db));
 			exit(2);
+		}
+		{
+			sqlite3_stmt *st;
+
+			if (sqlite3_prepare_v2(db, "SELECT memlimit FROM vault", -1, &st, NULL) ==
+				SQLITE_OK &&
+			    sqlite3_step(st) == SQLITE_ROW)
+				kdf_kb = (long)(sqlite3_column_int64(st, 0) / 1024);
+			sqlite3_finalize(st);
 		}
 		sqlite3_close(db);
 	}
@@ -463,11 +474,11 @@ int main(int argc, char **argv)
 	stop_sim(sim);
 	printf("users: %s\n", users);
 	printf("libcurl alone, same pages: %.2f s\n", base);
-	printf("tater scan: %.2f s, peak RSS %.1f MB, of which the vault's Argon2id unlock takes "
-	       "64 MiB for a moment\n",
-	       secs, rss / 1024.0);
+	printf("tater scan: %.2f s, peak RSS %.1f MB (target <= 64 MB), the vault's Argon2id "
+	       "unlock (%ld MiB for a moment) included\n",
+	       secs, rss / 1024.0, kdf_kb / 1024);
 	if (after_unlock_kb)
-		printf("  peak RSS once unlocked (sampled every 5 ms): %.1f MB (target <= 64 MB)\n",
+		printf("  peak RSS once unlocked (sampled every 5 ms): %.1f MB\n",
 		       after_unlock_kb / 1024.0);
 	else
 		printf("  peak RSS once unlocked: not seen (the unlock's drop was not sampled)\n");

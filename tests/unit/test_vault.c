@@ -178,6 +178,31 @@ static void test_wrong_passphrase(void **state)
 	assert_true(tu_contains(err.msg, "wrong passphrase"));
 }
 
+/* New vaults use Argon2id at 32 MiB and 4 passes, and unlocking follows what the vault row
+ * records: other parameters there derive another key, so the passphrase no longer opens it. */
+static void test_kdf_parameters(void **state)
+{
+	struct fx *f = *state;
+	struct tater_err err = {0};
+	struct vault *v = NULL;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->s),
+					    "SELECT kdf, opslimit, memlimit FROM vault", -1, &st,
+					    NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "argon2id13");
+	assert_int_equal(sqlite3_column_int64(st, 1), 4);
+	assert_int_equal(sqlite3_column_int64(st, 2), 32 << 20);
+	sqlite3_finalize(st);
+	assert_int_equal(store_exec(f->s, "UPDATE vault SET opslimit = 2", NULL), 0);
+	assert_int_equal(vault_unlock(f->s, PASS, strlen(PASS), &v, &err), TATER_EAUTH);
+	assert_int_equal(store_exec(f->s, "UPDATE vault SET opslimit = 4", NULL), 0);
+	assert_int_equal(vault_unlock(f->s, PASS, strlen(PASS), &v, &err), 0);
+	vault_close(v);
+}
+
 static void test_rewrap(void **state)
 {
 	struct fx *f = *state;
@@ -263,6 +288,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_moved_value_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_secret_in_clear_on_disk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_passphrase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kdf_parameters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_both_ciphers, setup, teardown),
 		cmocka_unit_test(test_redact),
