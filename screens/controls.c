@@ -1314,7 +1314,7 @@ static int rem_draw(struct controls *c, struct ui_rect b)
 	if (r->rc != 0 && !r->err[0])
 		ui_text(y++, x, w, UI_ERROR, "(see the message below)");
 	if (r->out.result.status[0])
-		ui_textf(y++, x, w, UI_NORMAL, "Result: %s, runtime %s", r->out.result.status,
+		ui_textf(y++, x, w, UI_NORMAL, "Result: %s (ran on PowerShell %s)", r->out.result.status,
 			 r->out.result.runtime);
 	if (r->out.result.nchanges) {
 		ui_text(y++, x, w, UI_TITLE, "Changes (before -> after):");
@@ -1350,6 +1350,9 @@ static int rem_key(struct controls *c, const struct ui_event *ev)
 {
 	struct rem_ui *r = c->rem;
 
+	/* Ctrl-C quits from anywhere (asking first, and naming the job that runs). */
+	if (ev->act == UI_ACT_QUIT)
+		return UI_IGNORED;
 	if (r->stage == REM_FORM && r->form) {
 		enum ui_form_result fr = ui_form_key(r->form, ev);
 
@@ -1399,7 +1402,7 @@ static int rem_key(struct controls *c, const struct ui_event *ev)
 		idsec_scan(c->is);
 		return UI_HANDLED;
 	}
-	return UI_HANDLED; /* the panel takes every key */
+	return UI_HANDLED; /* the panel takes every other key */
 }
 
 static int rem_event(struct controls *c, struct worker_event *ev)

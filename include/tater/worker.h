@@ -59,7 +59,8 @@ int worker_submit(struct worker *w, const char *title, job_fn fn, void *arg,
 		  void (*free_arg)(void *), uint64_t *id, struct tater_err *err);
 
 /* Ask a job to stop (it sees job_cancelled at its next check; a queued job
- * never starts and completes with TATER_ECANCELED).  0, or TATER_ENOTFOUND. */
+ * never starts and completes with TATER_ECANCELED).  0, or TATER_ENOTFOUND (also for a
+ * NULL worker: one stopped and gone, as screens see it while they are destroyed). */
 int worker_cancel(struct worker *w, uint64_t id);
 void worker_cancel_all(struct worker *w);
 

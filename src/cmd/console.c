@@ -161,6 +161,9 @@ out:
 	/* Jobs first (they may still be writing), then the screens that own
 	 * their results, then the terminal. */
 	worker_stop(c.worker);
+	/* A screen's destroy may still cancel what it polled (a remediation panel left open):
+	 * with the worker gone that is a no-op, never a touch of freed memory. */
+	c.worker = c.ctx.worker = NULL;
 	for (size_t i = 0; i < screen_count && i < MAX_SCREENS; i++)
 		if (screen_defs[i]->destroy && c.self[i])
 			screen_defs[i]->destroy(c.self[i]);

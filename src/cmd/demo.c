@@ -24,6 +24,7 @@
 #include "tater/cli.h"
 #include "tater/collect.h"
 #include "tater/console.h"
+#include "tater/remediate.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
 #include "tater/vault.h"
@@ -32,6 +33,12 @@
 #define SIM_TENANT "00000000-0000-4000-8000-000000000001"
 #define SIM_CLIENT "11111111-1111-4111-8111-111111111111"
 #define SIM_SECRET "sim-secret"
+/* Its Automation account and webhook token (tater-sim --help), so that the demo's
+ * remediation runs end to end: the modal, the live job status, the re-scan. */
+#define SIM_WEBHOOK_TOKEN "sim-webhook-token"
+#define SIM_ACCOUNT                                                                        \
+	"/subscriptions/00000000-0000-4000-8000-00000000aaaa/resourceGroups/rg-tater/providers/" \
+	"Microsoft.Automation/automationAccounts/aa-sim"
 
 struct demo {
 	char dir[PATH_MAX];
@@ -169,7 +176,20 @@ static int make_store(struct demo *d, struct tater_err *err)
 	    (ret = vault_put(v, "tenants", t.id, "client_secret", SIM_SECRET, strlen(SIM_SECRET),
 			     err)) < 0)
 		goto out;
-	activity_append(s, "demo.start", t.name, "ok", "throwaway store with a simulated tenant",
+	{
+		struct rem_config rc = {.enabled = 1};
+		char hook[128];
+
+		snprintf(rc.client_id, sizeof(rc.client_id), SIM_CLIENT);
+		snprintf(rc.automation_account, sizeof(rc.automation_account), SIM_ACCOUNT);
+		snprintf(hook, sizeof(hook), "http://127.0.0.1:%d/webhooks?token=%s", d->port,
+			 SIM_WEBHOOK_TOKEN);
+		if ((ret = rem_config_save(s, v, t.id, &rc, hook, err)) < 0)
+			goto out;
+	}
+	activity_append(s, "demo.start", t.name, "ok",
+			"throwaway store with a simulated tenant; remediation through the "
+			"simulated Azure Automation",
 			NULL);
 	fprintf(stderr, "tater: scanning the demo tenant...\n");
 	if ((ret = scan_m365(s, v, &t, &o, &sum, err)) < 0)

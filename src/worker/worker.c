@@ -297,6 +297,8 @@ int worker_cancel(struct worker *w, uint64_t id)
 	struct job *j;
 	int rc = TATER_ENOTFOUND;
 
+	if (!w) /* stopped and gone: nothing runs any more */
+		return rc;
 	pthread_mutex_lock(&w->mu);
 	for (j = w->jobs; j; j = j->next) {
 		if (j->id == id) {
