@@ -70,7 +70,7 @@ struct controls {
 	struct ui_table *table;
 	struct ui_rowset *rows;
 	size_t *ridx; /* result index of each rowset row */
-	int detail, detail_scroll;
+	int detail, detail_scroll, detail_max; /* max: from the last draw, the end in view */
 	int64_t evidence_for;
 	char **ev_lines; /* the selected result's evidence, a line per item (EV_SHOWN at most) */
 	size_t ev_n, ev_total;
@@ -455,7 +455,7 @@ static void draw_detail(struct controls *c, struct ui_rect r)
 	const char **labels, **values;
 	char status[64], refs[CATALOG_NFRAMEWORKS][512], ev[64], acc[700], more[160];
 	char *sql;
-	int n = 0;
+	int n = 0, lines;
 
 	if (!res)
 		return;
@@ -507,7 +507,10 @@ static void draw_detail(struct controls *c, struct ui_rect r)
 	values[n++] = ct->rationale ? ct->rationale : "";
 	labels[n] = "Remediation";
 	values[n++] = ct->remediation ? ct->remediation : "none";
-	/* The evidence, an item per line: who or what is at fault, readable. */
+	sql = one_line(ct->check);
+	labels[n] = "Check (SQL)";
+	values[n++] = sql ? sql : "";
+	/* The evidence last (it can be long), an item per line: who or what is at fault. */
 	snprintf(ev, sizeof(ev), "Evidence (%lld)", (long long)res->evidence_count);
 	labels[n] = ev;
 	values[n++] = c->ev_n ? c->ev_lines[0] : "none";
@@ -529,10 +532,9 @@ static void draw_detail(struct controls *c, struct ui_rect r)
 		labels[n] = "";
 		values[n++] = more;
 	}
-	sql = one_line(ct->check);
-	labels[n] = "Check (SQL)";
-	values[n++] = sql ? sql : "";
-	ui_detail(r, "Details (Enter closes, C-d/C-u scroll)", labels, values, n, c->detail_scroll);
+	lines = ui_detail(r, "Details (Enter closes, C-d/C-u scroll)", labels, values, n,
+			  c->detail_scroll);
+	c->detail_max = lines > r.h - 2 ? lines - (r.h - 2) : 0;
 	free(sql);
 	free(labels);
 	free(values);
@@ -778,6 +780,8 @@ static int key(void *self, const struct ui_event *ev)
 	case UI_ACT_PAGE_DOWN:
 		if (c->detail) {
 			c->detail_scroll += 5;
+			if (c->detail_scroll > c->detail_max)
+				c->detail_scroll = c->detail_max;
 			return UI_HANDLED;
 		}
 		break;
