@@ -103,6 +103,9 @@ has "$T/queue.filtered" "ben@simcorp.example"
 hasnt "$T/queue.filtered" "mia@simcorp.example"
 # On an 80-column jump host every count still shows (shorter labels), the last one too.
 has "$T/queue.narrow" "Open: Crit 1 High 0 Med 1 Low 1 | New 3 Inv 0 Cont 0 Res 0 FP 0"
+# A screen title cut by the width shows it with an ellipsis.
+sed -n 2p "$T/queue.narrow" | grep -q "ITDR: identity threats.*… 3 alerts; S ingest now" ||
+	fail "queue.narrow: the cut title has no ellipsis: $(sed -n 2p "$T/queue.narrow")"
 
 # ---- work the critical alert: open it, Investigating, take it, a note, activate ----
 run work << 'S'
