@@ -20,6 +20,7 @@
 #include "tater/remediate.h"
 #include "tater/roles.h"
 #include "tater/store.h"
+#include "tater/text.h"
 #include "tater/ui_form.h"
 #include "tater/ui_table.h"
 #include "tater/ui_widgets.h"
@@ -587,10 +588,38 @@ static void draw(void *self, struct ui_rect r)
 		} else {
 			used = ui_text(y, x, w, UI_DIM, "No results yet (S scans)");
 		}
-		ui_textf(y, x + used, w - used, UI_DIM, "  [status %s, severity %s%s%s, group %s]",
-			 status_cycle[c->fstatus] ? status_cycle[c->fstatus] : "all",
-			 severity_cycle[c->fseverity] ? severity_cycle[c->fseverity] : "all",
-			 c->framework[0] ? ", " : "", c->framework, group_names[c->group]);
+		{
+			/* The filters in force; on a narrow screen only those set, in short. */
+			const char *st = status_cycle[c->fstatus], *sv = severity_cycle[c->fseverity];
+			char f[256];
+
+			snprintf(f, sizeof(f), "  [status %s, severity %s%s%s, group %s]",
+				 st ? st : "all", sv ? sv : "all", c->framework[0] ? ", " : "",
+				 c->framework, group_names[c->group]);
+			if (text_width(f) > w - used) {
+				const char *part[4];
+				char by[32];
+				int np = 0;
+				size_t o;
+
+				snprintf(by, sizeof(by), "by %s", group_names[c->group]);
+				if (st)
+					part[np++] = st;
+				if (sv)
+					part[np++] = sv;
+				if (c->framework[0])
+					part[np++] = c->framework;
+				if (c->group)
+					part[np++] = by;
+				o = (size_t)snprintf(f, sizeof(f), "  [%s", np ? "" : "no filter");
+				for (int i = 0; i < np && o < sizeof(f); i++)
+					o += (size_t)snprintf(f + o, sizeof(f) - o, "%s%s", i ? " " : "",
+							      part[i]);
+				if (o < sizeof(f))
+					snprintf(f + o, sizeof(f) - o, "]");
+			}
+			ui_text(y, x + used, w - used, UI_DIM, f);
+		}
 		y++;
 	}
 	if (c->nfocus) {

@@ -192,6 +192,8 @@ fi
 has "$T/con.controls" "aad.mfa-admins"
 has "$T/con.controls" "/$NCONTROLS"
 has "$T/con.controls" "$PASS pass  $FAILC fail"
+# At 80 columns the filters in force are named in short (none yet).
+has "$T/con.controls" "[no filter]"
 has "$T/con.detail" "aad.legacy-auth-blocked"
 has "$T/con.detail" "Reason"
 has "$T/con.detail" "Status        fail"
