@@ -29,8 +29,16 @@ int ui_text(int y, int x, int w, enum ui_color c, const char *s)
 	}
 	n = text_crop(t, w, &used);
 	ui_style(c);
-	if (n)
+	if (t[n] && w >= 2 && t[n + strspn(t + n, " ")]) {
+		/* Cut: the last cell says so (U+2026), unless only blanks were left out. */
+		n = text_crop(t, w - 1, &used);
+		if (n)
+			mvwaddnstr(stdscr, y, x, t, (int)n);
+		mvwaddstr(stdscr, y, x + used, "\xe2\x80\xa6");
+		used++;
+	} else if (n) {
 		mvwaddnstr(stdscr, y, x, t, (int)n);
+	}
 	free(heap);
 	return used;
 }
