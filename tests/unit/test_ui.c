@@ -336,6 +336,32 @@ static void test_keys_names_and_man(void **state)
 	free(text);
 }
 
+/* Text cut by its width says so with an ellipsis in the last cell; blanks left out do not
+ * count, a wide character is never split, and the text is sanitised first. */
+static void test_text_cut_shows_ellipsis(void **state)
+{
+	char line[256];
+
+	(void)state;
+	erase();
+	assert_int_equal(ui_text(0, 0, 10, UI_NORMAL, "abcdefghijkl"), 10);
+	screen_line(0, line, sizeof(line));
+	assert_string_equal(line, "abcdefghi\xe2\x80\xa6");
+	assert_int_equal(ui_text(1, 0, 10, UI_NORMAL, "abcdefghij"), 10); /* fits exactly */
+	screen_line(1, line, sizeof(line));
+	assert_string_equal(line, "abcdefghij");
+	ui_text(2, 0, 5, UI_NORMAL, "abc      ");
+	screen_line(2, line, sizeof(line));
+	assert_string_equal(line, "abc");
+	/* Two-cell characters: four cells hold one and the ellipsis (never half of one). */
+	ui_text(3, 0, 4, UI_NORMAL, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
+	screen_line(3, line, sizeof(line));
+	assert_string_equal(line, "\xe6\x97\xa5\xe2\x80\xa6");
+	ui_text(4, 0, 8, UI_NORMAL, "a\x1b[2Jbcdefgh");
+	screen_line(4, line, sizeof(line));
+	assert_string_equal(line, "a\\e[2Jb\xe2\x80\xa6");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +369,7 @@ int main(void)
 	    cmocka_unit_test(test_table_moves_filters_and_draws),
 	    cmocka_unit_test(test_form_validates_and_masks),
 	    cmocka_unit_test(test_keys_names_and_man),
+	    cmocka_unit_test(test_text_cut_shows_ellipsis),
 	};
 
 	return cmocka_run_group_tests(tests, term_up, term_down);
