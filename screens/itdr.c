@@ -54,6 +54,7 @@ struct detail {
 	int64_t id;
 	struct dline *l;
 	size_t n;
+	char playbook[160]; /* "Name (slug) revision N" when one would be activated, else "" */
 };
 
 struct itdr_scr {
@@ -180,6 +181,9 @@ static void add_playbook(struct detail *d, struct store *s, const char *type)
 		return;
 	add(d, UI_TITLE, "Playbook: %s (%s)%s  p activates it", p.name, p.slug,
 	    p.approved_revno ? "" : "  [no approved revision yet]");
+	if (p.approved_revno)
+		snprintf(d->playbook, sizeof(d->playbook), "%.100s, revision %d", p.name,
+			 p.approved_revno);
 	if (ir_revision_body(s, slug, p.approved_revno, &b, NULL) < 0)
 		return;
 	for (int ph = 0; ph < IR_PHASES; ph++) {
@@ -1060,12 +1064,19 @@ static int key(void *self, const struct ui_event *ev)
 		return UI_HANDLED;
 	case UI_ACT_ACTIVATE:
 		if (id && ui_may_change(x->ctx->ui, "activating a playbook")) {
-			char text[200];
+			char text[300];
 
-			snprintf(text, sizeof(text),
-				 "Open an incident for alert #%lld from the playbook linked to its "
-				 "type?",
-				 (long long)id);
+			/* Name what would start, when the open alert's detail says. */
+			if (x->detail_open && x->d && x->d->id == id && x->d->playbook[0])
+				snprintf(text, sizeof(text),
+					 "Open an incident for alert #%lld from the playbook %s "
+					 "(linked to its type)?",
+					 (long long)id, x->d->playbook);
+			else
+				snprintf(text, sizeof(text),
+					 "Open an incident for alert #%lld from the playbook linked "
+					 "to its type?",
+					 (long long)id);
 			ui_confirm(x->ctx->ui, "Activate playbook?", text, "Activate",
 				   activate_done, x);
 		}

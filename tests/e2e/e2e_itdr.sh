@@ -128,6 +128,7 @@ keys Reset the password; sessions revoked.
 key Enter
 wait-idle
 key p
+dump @activate
 key Tab
 key Enter
 wait-idle
@@ -148,6 +149,8 @@ tater alert show "$LEAK" --json > "$T/show.json"
 	fail "the note is not on the timeline"
 [ "$(jq -r .incident "$T/show.json")" != null ] || fail "p did not open an incident"
 has "$T/work.after" "Incident #"
+has "$T/work.activate" "from the playbook Account"
+has "$T/work.activate" "compromise, revision 1 (linked to its type)?"
 
 # ---- closing needs a note; only legal moves are offered ----
 run close << 'S'
