@@ -64,6 +64,7 @@ static const char *const sections[] = {"Tenants", "Integrations", "Features", "C
 				       "Exclusions", "Alert playbooks"};
 #define NSECTIONS 6
 #define SEC_INTEGRATIONS 1 /* automated remediation (integ_* at the end) */
+#define SEC_FEATURES 2	   /* the tenant's switches (feat_* at the end) */
 #define SEC_EXCLUSIONS 4
 #define SEC_ALERT_PLAYBOOKS 5 /* ITDR: alert type -> playbook (apb_* at the end) */
 
@@ -98,6 +99,14 @@ struct settings {
 	uint64_t ijob;
 	int itesting, iok;
 	char imsg[600];
+	/* Settings > Features: the selected tenant's settings (tenant_setting_defs order). */
+	int64_t ftenant;
+	char fval[8][512];
+	int fset[8];
+	struct ui_form *fform;
+	uint64_t fjob;
+	int fok;
+	char fmsg[600];
 };
 
 struct apb;
@@ -119,6 +128,10 @@ static void integ_load(struct settings *st);
 static void integ_draw(struct settings *st, struct ui_rect body);
 static int integ_key(struct settings *st, const struct ui_event *ev);
 static int integ_event(struct settings *st, struct worker_event *ev);
+static void feat_load(struct settings *st);
+static void feat_draw(struct settings *st, struct ui_rect body);
+static int feat_key(struct settings *st, const struct ui_event *ev);
+static int feat_event(struct settings *st, struct worker_event *ev);
 
 /* ---- jobs ---- */
 
@@ -638,20 +651,29 @@ static void destroy(void *self)
 	free(st->ids);
 	excl_section_free(st);
 	ui_form_free(st->iform);
+	ui_form_free(st->fform);
 	apb_free(st->apb);
 	idsec_put(st->is);
 	free(st);
 }
 
+/* What the shown section needs read afresh. */
+static void section_load(struct settings *st)
+{
+	if (st->section == SEC_INTEGRATIONS)
+		integ_load(st);
+	if (st->section == SEC_FEATURES)
+		feat_load(st);
+	if (st->section == SEC_EXCLUSIONS)
+		excl_load(st);
+	if (st->section == SEC_ALERT_PLAYBOOKS)
+		apb_load(st->apb);
+}
+
 static void enter(void *self)
 {
 	load_tenants(self);
-	if (((struct settings *)self)->section == SEC_INTEGRATIONS)
-		integ_load(self);
-	if (((struct settings *)self)->section == SEC_EXCLUSIONS)
-		excl_load(self);
-	if (((struct settings *)self)->section == SEC_ALERT_PLAYBOOKS)
-		apb_load(((struct settings *)self)->apb);
+	section_load(self);
 }
 
 /* The section bar; on a narrow terminal (80 columns) shorter labels and no prefix or hint,
@@ -699,14 +721,15 @@ static void draw(void *self, struct ui_rect r)
 		integ_draw(st, body);
 		return;
 	}
+	if (st->section == SEC_FEATURES) {
+		feat_draw(st, body);
+		return;
+	}
 	if (st->section != 0) {
 		static const struct screen_plan plans[NSECTIONS] = {
 		    {"", "", ""},
 		    {"", "", ""},
-		    {"Settings > Features",
-		     "Per-tenant feature switches: Azure resource scanning, the multi-cloud "
-		     "module, ITDR ingestion.",
-		     "Comes with those modules; the switches are stored per tenant already."},
+		    {"", "", ""},
 		    {"Settings > Cloud accounts",
 		     "AWS accounts (access key and secret, or a role ARN) and GCP projects "
 		     "(service-account JSON), sealed in the vault, with their connection health.",
@@ -766,6 +789,8 @@ static int key(void *self, const struct ui_event *ev)
 	}
 	if (st->section == SEC_INTEGRATIONS && st->iform)
 		return integ_key(st, ev);
+	if (st->section == SEC_FEATURES && st->fform)
+		return feat_key(st, ev);
 	if (st->section == SEC_EXCLUSIONS &&
 	    (st->xform || (st->xtable && ui_table_filtering(st->xtable))))
 		return excl_key(st, ev);
@@ -776,27 +801,19 @@ static int key(void *self, const struct ui_event *ev)
 	switch (ev->act) {
 	case UI_ACT_NEXT_SECTION:
 		st->section = (st->section + 1) % NSECTIONS;
-		if (st->section == SEC_INTEGRATIONS)
-			integ_load(st);
-		if (st->section == SEC_EXCLUSIONS)
-			excl_load(st);
-		if (st->section == SEC_ALERT_PLAYBOOKS)
-			apb_load(st->apb);
+		section_load(st);
 		return UI_HANDLED;
 	case UI_ACT_PREV_SECTION:
 		st->section = (st->section + NSECTIONS - 1) % NSECTIONS;
-		if (st->section == SEC_INTEGRATIONS)
-			integ_load(st);
-		if (st->section == SEC_EXCLUSIONS)
-			excl_load(st);
-		if (st->section == SEC_ALERT_PLAYBOOKS)
-			apb_load(st->apb);
+		section_load(st);
 		return UI_HANDLED;
 	default:
 		break;
 	}
 	if (st->section == SEC_INTEGRATIONS)
 		return integ_key(st, ev);
+	if (st->section == SEC_FEATURES)
+		return feat_key(st, ev);
 	if (st->section == SEC_EXCLUSIONS)
 		return excl_key(st, ev);
 	if (st->section == SEC_ALERT_PLAYBOOKS)
@@ -841,7 +858,7 @@ static int event(void *self, struct worker_event *ev)
 {
 	struct settings *st = self;
 
-	if (excl_event(st, ev) || test_event(st, ev) || integ_event(st, ev) ||
+	if (excl_event(st, ev) || test_event(st, ev) || integ_event(st, ev) || feat_event(st, ev) ||
 	    apb_event(st->apb, ev))
 		return 1;
 
@@ -888,7 +905,7 @@ static int dirty(void *self)
 	struct settings *st = self;
 
 	return (st->form && ui_form_dirty(st->form)) || (st->xform && ui_form_dirty(st->xform)) ||
-	       (st->iform && ui_form_dirty(st->iform));
+	       (st->iform && ui_form_dirty(st->iform)) || (st->fform && ui_form_dirty(st->fform));
 }
 
 /* ---- Settings > Exclusions: the conditional-access gate's allowed exclusions ----
@@ -1893,6 +1910,68 @@ static void integ_test(struct settings *st)
 	idsec_with_key(st->is, "test the Automation account", integ_key_ready, a);
 }
 
+/* The keys of a tenant section with a form (Integrations, Features): the form's own while
+ * it is open (Cancel with changes asks first), else e/Enter opens it, t shows the next
+ * tenant, r reads afresh. */
+struct tsec {
+	struct ui_form **form;
+	char *msg;
+	const char *unsaved; /* the discard question */
+	void (*open)(struct settings *st);
+	void (*save)(struct settings *st);
+	void (*load)(struct settings *st);
+	void (*discard_done)(void *ctx, int result, const char *input);
+};
+
+static int tsec_key(struct settings *st, const struct tsec *o, const struct ui_event *ev)
+{
+	if (*o->form) {
+		enum ui_form_result r = ui_form_key(*o->form, ev);
+
+		if (r == UI_FORM_SAVE)
+			o->save(st);
+		else if (r == UI_FORM_CANCEL && ui_form_dirty(*o->form))
+			ui_confirm(st->ctx->ui, "Discard changes?", o->unsaved, "Discard",
+				   o->discard_done, st);
+		else if (r == UI_FORM_CANCEL)
+			o->discard_done(st, UI_MODAL_OK, NULL);
+		return r == UI_FORM_IGNORED ? UI_IGNORED : UI_HANDLED;
+	}
+	switch (ev->act) {
+	case UI_ACT_EDIT:
+	case UI_ACT_OPEN:
+		o->open(st);
+		return UI_HANDLED;
+	case UI_ACT_NEXT_TENANT:
+		idsec_next_tenant(st->is);
+		o->msg[0] = '\0';
+		o->load(st);
+		return UI_HANDLED;
+	case UI_ACT_REFRESH:
+		o->load(st);
+		return UI_HANDLED;
+	default:
+		return UI_IGNORED;
+	}
+}
+
+/* A tenant section's title line, naming the tenant (t: next); 0, with a hint drawn, when
+ * there is no tenant yet.  *r is the room under the title. */
+static int tsec_header(struct settings *st, struct ui_rect body, const char *title,
+		       struct ui_rect *r)
+{
+	const struct tenant *t = idsec_tenant(st->is);
+	char right[200];
+
+	snprintf(right, sizeof(right), "%s%s", t ? t->name : "no tenant",
+		 st->is->ntenants > 1 ? " (t: next)" : "");
+	*r = screen_header(body, title, right);
+	if (!t)
+		ui_text(r->y + 1, 2, r->w - 4, UI_WARN,
+			"No tenant yet: add one under Tenants first.");
+	return t != NULL;
+}
+
 static void integ_discard_done(void *ctx, int result, const char *input)
 {
 	(void)input;
@@ -1902,19 +1981,11 @@ static void integ_discard_done(void *ctx, int result, const char *input)
 
 static void integ_draw(struct settings *st, struct ui_rect body)
 {
-	const struct tenant *t = idsec_tenant(st->is);
-	char right[200];
 	struct ui_rect r;
 	int y;
 
-	snprintf(right, sizeof(right), "%s%s", t ? t->name : "no tenant",
-		 st->is->ntenants > 1 ? " (t: next)" : "");
-	r = screen_header(body, "Integrations: automated remediation (Azure Automation)", right);
-	if (!t) {
-		ui_text(r.y + 1, 2, r.w - 4, UI_WARN,
-			"No tenant yet: add one under Tenants first.");
+	if (!tsec_header(st, body, "Integrations: automated remediation (Azure Automation)", &r))
 		return;
-	}
 	y = r.y + r.h - 3;
 	if (st->iform) {
 		ui_form_draw(st->iform, (struct ui_rect){r.y, r.x, r.h - 3, r.w});
@@ -1955,41 +2026,19 @@ static void integ_draw(struct settings *st, struct ui_rect body)
 
 static int integ_key(struct settings *st, const struct ui_event *ev)
 {
+	struct tsec o = {.form = &st->iform,
+			 .msg = st->imsg,
+			 .unsaved = "The remediation settings are not saved. Discard them?",
+			 .open = integ_open_form,
+			 .save = integ_save,
+			 .load = integ_load,
+			 .discard_done = integ_discard_done};
+
 	if (ev->act == UI_ACT_TEST) {
 		integ_test(st);
 		return UI_HANDLED;
 	}
-	if (st->iform) {
-		enum ui_form_result r = ui_form_key(st->iform, ev);
-
-		if (r == UI_FORM_SAVE)
-			integ_save(st);
-		else if (r == UI_FORM_CANCEL) {
-			if (ui_form_dirty(st->iform))
-				ui_confirm(st->ctx->ui, "Discard changes?",
-					   "The remediation settings are not saved. Discard them?",
-					   "Discard", integ_discard_done, st);
-			else
-				integ_close_form(st);
-		}
-		return r == UI_FORM_IGNORED ? UI_IGNORED : UI_HANDLED;
-	}
-	switch (ev->act) {
-	case UI_ACT_EDIT:
-	case UI_ACT_OPEN:
-		integ_open_form(st);
-		return UI_HANDLED;
-	case UI_ACT_NEXT_TENANT:
-		idsec_next_tenant(st->is);
-		st->imsg[0] = '\0';
-		integ_load(st);
-		return UI_HANDLED;
-	case UI_ACT_REFRESH:
-		integ_load(st);
-		return UI_HANDLED;
-	default:
-		return UI_IGNORED;
-	}
+	return tsec_key(st, &o, ev);
 }
 
 static int integ_event(struct settings *st, struct worker_event *ev)
@@ -2033,5 +2082,215 @@ static int integ_event(struct settings *st, struct worker_event *ev)
 		st->iok = 0;
 	}
 	free_integ_result(r);
+	return 1;
+}
+
+/* ---- Settings > Features: the selected tenant's switches (tenants.h) ----
+ *
+ * ITDR ingestion with each scan, how far back a first ingest reads, pacing by Microsoft's
+ * published limits, and the DNS-over-HTTPS resolver for SPF/DKIM/DMARC: what `tater tenant
+ * settings` shows and `tater tenant set` changes.  e edits them in a form (admins; refused under
+ * --readonly); Save is a worker job calling tenant_setting_save for each changed one (each
+ * recorded in the activity log).  t moves to the next tenant. */
+
+#define FFIELDS 4 /* tenant_setting_defs: ingest, first days, pacing, resolver */
+
+static int feat_valid(const struct ui_form *f, int field, const char *v, char *msg, size_t n)
+{
+	(void)f;
+	return (size_t)field < tenant_setting_count
+		   ? tenant_setting_valid(&tenant_setting_defs[field], v, msg, n)
+		   : 0;
+}
+
+struct feat_arg {
+	int64_t tenant;
+	int changed[FFIELDS];
+	char val[FFIELDS][512];
+};
+
+static int feat_job(struct job *j, struct store *s, void *p, struct tater_err *err)
+{
+	struct feat_arg *a = p;
+
+	if (!s)
+		return tater_errf(err, TATER_EIO, "no store");
+	job_progress(j, 0, 0, "saving");
+	for (size_t i = 0; i < FFIELDS && i < tenant_setting_count; i++) {
+		int ret;
+
+		if (a->changed[i] &&
+		    (ret = tenant_setting_save(s, a->tenant, tenant_setting_defs[i].key, a->val[i],
+					       err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void feat_load(struct settings *st)
+{
+	const struct tenant *t;
+	struct tater_err err = {0};
+
+	idsec_reload_tenants(st->is);
+	t = idsec_tenant(st->is);
+	st->ftenant = t ? t->id : 0;
+	for (size_t i = 0; t && i < FFIELDS && i < tenant_setting_count; i++) {
+		int set = tenant_setting_value(st->ctx->store, t->id, tenant_setting_defs[i].key,
+					       st->fval[i], sizeof(st->fval[i]), &err);
+
+		if (set < 0) {
+			ui_error(st->ctx->ui, "Features: %s", err.msg);
+			return;
+		}
+		st->fset[i] = set;
+	}
+}
+
+static void feat_close_form(struct settings *st)
+{
+	ui_form_free(st->fform);
+	st->fform = NULL;
+}
+
+static void feat_open_form(struct settings *st)
+{
+	static struct ui_field_def defs[FFIELDS];
+	struct tater_err err = {0};
+
+	if (!idsec_tenant(st->is) || !ui_may_change(st->ctx->ui, "changing a tenant's settings"))
+		return;
+	if (store_role_require(st->ctx->store, STORE_ROLE_ADMIN, "change a tenant's settings",
+			       &err) < 0) {
+		ui_error(st->ctx->ui, "%s", err.msg);
+		return;
+	}
+	feat_load(st);
+	for (size_t i = 0; i < FFIELDS && i < tenant_setting_count; i++) {
+		const struct tenant_setting_def *d = &tenant_setting_defs[i];
+
+		defs[i] = (struct ui_field_def){
+		    .label = d->label,
+		    .kind = d->kind == TENANT_SETTING_TOGGLE ? UI_FIELD_TOGGLE : UI_FIELD_TEXT,
+		    .check = d->kind == TENANT_SETTING_TOGGLE ? NULL : feat_valid,
+		    .hint = d->kind == TENANT_SETTING_URL ? "empty: the built-in resolver" : NULL,
+		    .maxlen = d->kind == TENANT_SETTING_URL ? 500 : 8};
+	}
+	st->fform = ui_form_new("Tenant settings", defs, FFIELDS);
+	if (!st->fform)
+		return;
+	for (size_t i = 0; i < FFIELDS && i < tenant_setting_count; i++)
+		ui_form_set(st->fform, (int)i,
+			    tenant_setting_defs[i].kind == TENANT_SETTING_TOGGLE
+				? (!strcmp(st->fval[i], "off") ? "0" : "1")
+				: st->fval[i]);
+	ui_form_clean(st->fform);
+	st->fmsg[0] = '\0';
+}
+
+static void feat_save(struct settings *st)
+{
+	struct feat_arg *a;
+	struct tater_err err = {0};
+	int any = 0;
+
+	if (st->fjob) {
+		ui_message(st->ctx->ui, "Still working...");
+		return;
+	}
+	if (!(a = calloc(1, sizeof(*a))))
+		return;
+	a->tenant = st->ftenant;
+	for (size_t i = 0; i < FFIELDS && i < tenant_setting_count; i++) {
+		const char *v = ui_form_get(st->fform, (int)i);
+
+		if (tenant_setting_defs[i].kind == TENANT_SETTING_TOGGLE)
+			v = !strcmp(v, "1") ? "on" : "off";
+		snprintf(a->val[i], sizeof(a->val[i]), "%s", v);
+		/* The default written out would pin it: an unset one stays unset. */
+		a->changed[i] = strcmp(a->val[i], st->fval[i]) != 0;
+		any |= a->changed[i];
+	}
+	if (!any) {
+		free(a);
+		feat_close_form(st);
+		ui_message(st->ctx->ui, "Nothing changed");
+		return;
+	}
+	if (worker_submit(st->ctx->worker, "save tenant settings", feat_job, a, free, &st->fjob,
+			  &err) < 0) {
+		st->fjob = 0;
+		ui_error(st->ctx->ui, "%s", err.msg);
+	}
+}
+
+static void feat_discard_done(void *ctx, int result, const char *input)
+{
+	(void)input;
+	if (result == UI_MODAL_OK)
+		feat_close_form(ctx);
+}
+
+static void feat_draw(struct settings *st, struct ui_rect body)
+{
+	struct ui_rect r;
+	int y;
+
+	if (!tsec_header(st, body, "Features: this tenant's switches", &r))
+		return;
+	y = r.y + r.h - 2;
+	if (st->fform) {
+		ui_form_draw(st->fform, (struct ui_rect){r.y, r.x, r.h - 2, r.w});
+	} else {
+		int x = r.x + 2, w = r.w - 4, yy = r.y + 1;
+
+		ui_text(yy++, x, w, UI_DIM, "e edit  t tenant  r reload  (admins)");
+		yy++;
+		for (size_t i = 0; i < FFIELDS && i < tenant_setting_count && yy < y - 1; i++) {
+			const struct tenant_setting_def *d = &tenant_setting_defs[i];
+
+			ui_textf(yy++, x, w, UI_NORMAL, "%-36s %s%s", d->label,
+				 st->fval[i][0] ? st->fval[i] : "built in", st->fset[i] ? "" : "  (default)");
+			ui_textf(yy++, x + 2, w - 2, UI_DIM, "%s", d->help);
+		}
+		yy++;
+		if (yy < y)
+			ui_text(yy, x, w, UI_DIM,
+				"Headless: tater tenant settings NAME, tater tenant set NAME KEY VALUE");
+	}
+	if (st->fjob)
+		ui_text(y, 1, r.w - 2, UI_NORMAL, "Saving...");
+	else if (st->fmsg[0])
+		ui_wrap((struct ui_rect){y, 1, 2, r.w - 2}, st->fok ? UI_OK : UI_ERROR, st->fmsg, 0);
+}
+
+static int feat_key(struct settings *st, const struct ui_event *ev)
+{
+	struct tsec o = {.form = &st->fform,
+			 .msg = st->fmsg,
+			 .unsaved = "The tenant settings are not saved. Discard them?",
+			 .open = feat_open_form,
+			 .save = feat_save,
+			 .load = feat_load,
+			 .discard_done = feat_discard_done};
+
+	return tsec_key(st, &o, ev);
+}
+
+static int feat_event(struct settings *st, struct worker_event *ev)
+{
+	if (!st->fjob || ev->job_id != st->fjob)
+		return 0;
+	st->fjob = 0;
+	if (ev->rc == 0) {
+		feat_close_form(st);
+		feat_load(st);
+		snprintf(st->fmsg, sizeof(st->fmsg), "Tenant settings saved");
+		st->fok = 1;
+		ui_message(st->ctx->ui, "Tenant settings saved");
+	} else {
+		snprintf(st->fmsg, sizeof(st->fmsg), "Not saved: %s", ev->err.msg);
+		st->fok = 0;
+	}
 	return 1;
 }

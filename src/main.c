@@ -32,6 +32,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  db init|verify|info|passwd   the store, its vault and the activity log\n"
 	"  tenant add|list|test|remove  the Microsoft 365 tenants to scan\n"
+	"  tenant settings|set ...      a tenant's switches (ITDR ingestion, pacing, DNS)\n"
 	"  scan [TENANT] [--json]       collect and evaluate (exit 1: a control fails or is\n"
 	"                               unknown; 2: the scan failed or is incomplete)\n"
 	"  controls [--json] [--framework F] [--status S] [--evidence]   the latest control\n"

@@ -44,4 +44,33 @@ int tenant_list(struct store *s, struct tenant **out, size_t *n, struct tater_er
 /* "tenant:<id>": the scope of its data. */
 void tenant_scope(int64_t id, char *buf, size_t n);
 
+/* ---- per-tenant settings an admin may change (Settings > Features, `tater tenant set`) ----
+ * Stored in settings under the tenant's scope; unset means the default. */
+enum tenant_setting_kind { TENANT_SETTING_TOGGLE, TENANT_SETTING_DAYS, TENANT_SETTING_URL };
+
+struct tenant_setting_def {
+	const char *key;   /* "itdr.ingest" */
+	const char *label; /* for a form */
+	enum tenant_setting_kind kind;
+	const char *def; /* the value when unset: "on", "30", "" (for a URL: the built-in choice) */
+	const char *help;
+};
+
+extern const struct tenant_setting_def tenant_setting_defs[];
+extern const size_t tenant_setting_count;
+
+/* The definition of key, or NULL. */
+const struct tenant_setting_def *tenant_setting_find(const char *key);
+/* 0 when v is a valid value of d ("on"/"off"; whole days 1-3650; an https URL, or http to
+ * loopback, or "" for the default), else -1 with a message that names the setting. */
+int tenant_setting_valid(const struct tenant_setting_def *d, const char *v, char *msg, size_t n);
+/* The tenant's value of key into out, the default when unset.  1 when it is set, 0 when the
+ * default, or a negative TATER_* code. */
+int tenant_setting_value(struct store *s, int64_t tenant_id, const char *key, char *out, size_t n,
+			 struct tater_err *err);
+/* Set key for the tenant (admins only; validated; NULL or "" restores the default), recorded in
+ * the activity log as tenant.setting. */
+int tenant_setting_save(struct store *s, int64_t tenant_id, const char *key, const char *value,
+			struct tater_err *err);
+
 #endif

@@ -22,6 +22,10 @@ static const char tenant_usage[] =
 	"       tater tenant list [--json]\n"
 	"       tater tenant test NAME\n"
 	"       tater tenant remove NAME\n"
+	"       tater tenant settings NAME [--json]\n"
+	"       tater tenant set NAME KEY VALUE     (VALUE default: back to the default)\n"
+	"Settings (KEY): itdr.ingest on|off, itdr.first_days 1-3650, net.pacing on|off,\n"
+	"dns.resolver https://... (a DNS-over-HTTPS JSON API).\n"
 	"Secret and certificate files must be mode 0600; their content is sealed in the store.\n";
 
 static int cmd_tenant_add(struct cli *c, int argc, char **argv)
@@ -243,6 +247,76 @@ out:
 	return ret;
 }
 
+/* `tater tenant settings NAME [--json]`: every setting, its value and whether it is the
+ * default. */
+static int cmd_tenant_settings(struct cli *c, const char *name)
+{
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	struct tenant t;
+	json_t *out = json_array();
+	int ret = CLI_ERROR;
+
+	if (!out || cli_open_store(c, 0, &s, &err) < 0 || tenant_get(s, name, &t, &err) < 0)
+		goto out;
+	for (size_t i = 0; i < tenant_setting_count; i++) {
+		const struct tenant_setting_def *d = &tenant_setting_defs[i];
+		char v[512];
+		int set = tenant_setting_value(s, t.id, d->key, v, sizeof(v), &err);
+
+		if (set < 0)
+			goto out;
+		if (c->json) {
+			json_array_append_new(out, json_pack("{s:s, s:s, s:b, s:s}", "key", d->key,
+							     "value", v, "default", !set,
+							     "meaning", d->help));
+		} else {
+			char *safe = text_sanitize(v, (size_t)-1);
+
+			printf("%-16s %-28s %s\n", d->key,
+			       safe && *safe ? safe : "(built in)", set ? "" : "(default)");
+			free(safe);
+		}
+	}
+	if (c->json) {
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		putchar('\n');
+	}
+	ret = CLI_OK;
+out:
+	if (ret != CLI_OK)
+		cli_error(&err);
+	json_decref(out);
+	store_close(s);
+	return ret;
+}
+
+/* `tater tenant set NAME KEY VALUE`. */
+static int cmd_tenant_set(struct cli *c, const char *name, const char *key, const char *value)
+{
+	struct tater_err err = {0};
+	struct store *s = NULL;
+	struct tenant t;
+	int ret = CLI_ERROR;
+
+	if (!strcmp(value, "default"))
+		value = "";
+	if (c->readonly) {
+		tater_errf(&err, TATER_EPERM, "read-only mode: the setting was not changed");
+		goto out;
+	}
+	if (cli_open_store(c, 0, &s, &err) < 0 || tenant_get(s, name, &t, &err) < 0 ||
+	    tenant_setting_save(s, t.id, key, value, &err) < 0)
+		goto out;
+	printf("%s: %s = %s\n", t.name, key, *value ? value : "(default)");
+	ret = CLI_OK;
+out:
+	if (ret != CLI_OK)
+		cli_error(&err);
+	store_close(s);
+	return ret;
+}
+
 int cmd_tenant(struct cli *c, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
@@ -253,6 +327,12 @@ int cmd_tenant(struct cli *c, int argc, char **argv)
 		c->json = argc > 2 && !strcmp(argv[2], "--json");
 		return cmd_tenant_list(c);
 	}
+	if (!strcmp(sub, "settings") && (argc == 3 || (argc == 4 && !strcmp(argv[3], "--json")))) {
+		c->json = argc == 4;
+		return cmd_tenant_settings(c, argv[2]);
+	}
+	if (!strcmp(sub, "set") && argc == 5)
+		return cmd_tenant_set(c, argv[2], argv[3], argv[4]);
 	if ((!strcmp(sub, "test") || !strcmp(sub, "remove")) && argc == 3)
 		return sub[0] == 't' ? cmd_tenant_test(c, argv[2]) : cmd_tenant_remove(c, argv[2]);
 	fputs(tenant_usage, argc > 1 && !strcmp(sub, "--help") ? stdout : stderr);

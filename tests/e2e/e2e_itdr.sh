@@ -199,4 +199,55 @@ dump @ro
 S
 has "$T/ro.ro" "read-only"
 
+# ---- Settings > Features: ITDR ingestion with scans turned off in the form; a scan then
+# ingests nothing; the CLI shows and resets it ----
+run feat << 'S'
+resize 100 30
+key -
+key ]
+key ]
+wait-idle
+dump @view
+key e
+key Space
+key Tab
+key C-u
+keys 0
+key Tab
+dump @bad
+key S-Tab
+key C-u
+keys 14
+key Tab
+key Tab
+key Tab
+key Enter
+wait-idle
+dump @saved
+S
+has "$T/feat.view" "ITDR ingestion with scans            on  (default)"
+has "$T/feat.bad" "itdr.first_days: whole days from 1 to 3650"
+has "$T/feat.saved" "Tenant settings saved"
+has "$T/feat.saved" "ITDR ingestion with scans            off"
+tater tenant settings Contoso --json > "$T/settings.json" 2>&1
+[ "$(jq -r '.[] | select(.key == "itdr.ingest") | .value' "$T/settings.json")" = off ] ||
+	fail "the form did not turn ITDR ingestion off: $(cat "$T/settings.json")"
+[ "$(jq -r '.[] | select(.key == "itdr.first_days") | .value' "$T/settings.json")" = 14 ] ||
+	fail "the form did not save the first-ingest days: $(cat "$T/settings.json")"
+[ "$(q "SELECT count(*) FROM activity_log WHERE action = 'tenant.setting'")" = 2 ] ||
+	fail "the two changes are not in the activity log"
+before=$(q "SELECT count(*) FROM activity_log WHERE action = 'itdr.ingest'")
+tater scan --no-pacing > "$T/scan.out" 2>&1
+[ $? -le 2 ] || fail "scan: $(cat "$T/scan.out")"
+[ "$(q "SELECT count(*) FROM activity_log WHERE action = 'itdr.ingest'")" = "$before" ] ||
+	fail "the scan ingested alerts with ITDR ingestion off"
+tater tenant set Contoso itdr.ingest default > "$T/reset.out" 2>&1 ||
+	fail "tenant set: $(cat "$T/reset.out")"
+tater tenant settings Contoso > "$T/settings.txt" 2>&1
+grep -qE "^itdr.ingest +on +\(default\)" "$T/settings.txt" ||
+	fail "itdr.ingest not back to its default: $(cat "$T/settings.txt")"
+tater tenant set Contoso itdr.ingest sometimes > "$T/bad.out" 2>&1
+[ $? -eq 2 ] && grep -q "itdr.ingest: on or off" "$T/bad.out" ||
+	fail "a bad value must be refused with a message: $(cat "$T/bad.out")"
+
 e2e_done e2e_itdr

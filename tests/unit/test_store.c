@@ -16,6 +16,7 @@
 
 #include "tater/activity.h"
 #include "tater/store.h"
+#include "tater/tenants.h"
 #include "testutil.h"
 
 static void test_create_modes_and_version(void **state)
@@ -289,6 +290,79 @@ static void test_two_writers(void **state)
 	free(dir);
 }
 
+/* Per-tenant settings: defaults until set, checked values, admins only, each change in the
+ * activity log, "" back to the default. */
+static void test_tenant_settings(void **state)
+{
+	char *dir, *path, v[512], msg[200];
+	struct store *s = tu_store_new("tset", "t.db", &dir, &path);
+	struct tater_err err = {0};
+	struct tenant t;
+	sqlite3_stmt *st;
+
+	(void)state;
+	tenant_init(&t);
+	snprintf(t.name, sizeof(t.name), "Contoso");
+	snprintf(t.tenant_id, sizeof(t.tenant_id), "contoso.example");
+	snprintf(t.client_id, sizeof(t.client_id), "11111111-1111-4111-8111-111111111111");
+	assert_int_equal(tenant_save(s, &t, &err), 0);
+
+	assert_int_equal(tenant_setting_value(s, t.id, "itdr.ingest", v, sizeof(v), &err), 0);
+	assert_string_equal(v, "on");
+	assert_int_equal(tenant_setting_value(s, t.id, "itdr.first_days", v, sizeof(v), &err), 0);
+	assert_string_equal(v, "30");
+	assert_int_equal(tenant_setting_value(s, t.id, "nope", v, sizeof(v), &err), TATER_EINVAL);
+
+	/* Checks, naming the setting. */
+	assert_int_equal(tenant_setting_valid(tenant_setting_find("itdr.ingest"), "yes", msg,
+					      sizeof(msg)),
+			 -1);
+	assert_true(tu_contains(msg, "itdr.ingest"));
+	assert_int_equal(tenant_setting_valid(tenant_setting_find("itdr.first_days"), "0", msg,
+					      sizeof(msg)),
+			 -1);
+	assert_int_equal(tenant_setting_valid(tenant_setting_find("dns.resolver"),
+					      "http://resolver.example/resolve", msg, sizeof(msg)),
+			 -1);
+	assert_int_equal(tenant_setting_valid(tenant_setting_find("dns.resolver"),
+					      "https://cloudflare-dns.com/dns-query", msg,
+					      sizeof(msg)),
+			 0);
+	assert_int_equal(tenant_setting_save(s, t.id, "itdr.first_days", "9999", &err),
+			 TATER_EINVAL);
+
+	/* Saved: what the readers see, under the tenant's scope. */
+	assert_int_equal(tenant_setting_save(s, t.id, "itdr.ingest", "off", &err), 0);
+	assert_int_equal(tenant_setting_value(s, t.id, "itdr.ingest", v, sizeof(v), &err), 1);
+	assert_string_equal(v, "off");
+	{
+		char scope[32], *raw = NULL;
+
+		tenant_scope(t.id, scope, sizeof(scope));
+		assert_int_equal(store_setting_get(s, scope, "itdr.ingest", &raw, &err), 0);
+		assert_string_equal(raw, "off");
+		free(raw);
+	}
+	assert_int_equal(sqlite3_prepare_v2(store_db(s),
+					    "SELECT count(*) FROM activity_log WHERE action ="
+					    " 'tenant.setting' AND target = 'Contoso' AND detail ="
+					    " 'itdr.ingest = off'",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	/* Back to the default. */
+	assert_int_equal(tenant_setting_save(s, t.id, "itdr.ingest", "", &err), 0);
+	assert_int_equal(tenant_setting_value(s, t.id, "itdr.ingest", v, sizeof(v), &err), 0);
+	assert_string_equal(v, "on");
+	/* Not an admin: refused, nothing changed. */
+	store_set_actor(s, "mallory");
+	assert_int_equal(tenant_setting_save(s, t.id, "net.pacing", "off", &err), TATER_EPERM);
+	assert_int_equal(tenant_setting_value(s, t.id, "net.pacing", v, sizeof(v), &err), 0);
+	tu_store_free(s, dir, path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_settings_and_objects),
 		cmocka_unit_test(test_interrupted_scan_marked),
 		cmocka_unit_test(test_two_writers),
+		cmocka_unit_test(test_tenant_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
