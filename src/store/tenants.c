@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "store_internal.h"
+#include "tater/roles.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
 #include "tater/validate.h"
@@ -80,7 +81,10 @@ int tenant_save(struct store *s, struct tenant *t, struct tater_err *err)
 	char now[32];
 	int rc, ret;
 
-	if ((ret = tenant_validate(t, NULL, err)) < 0)
+	/* A tenant holds the credential every scan and remediation uses: admins only. */
+	if ((ret = store_role_require(s, STORE_ROLE_ADMIN, t->id ? "change a tenant" : "add a tenant",
+				      err)) < 0 ||
+	    (ret = tenant_validate(t, NULL, err)) < 0)
 		return ret;
 	store_now(now);
 	rc = sqlite3_prepare_v2(
@@ -124,6 +128,8 @@ int tenant_delete(struct store *s, int64_t id, struct tater_err *err)
 	sqlite3_stmt *st;
 	int ret;
 
+	if ((ret = store_role_require(s, STORE_ROLE_ADMIN, "remove a tenant", err)) < 0)
+		return ret;
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM tenants WHERE id = ?", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return store_sqlerr(s, "deleting the tenant", err);

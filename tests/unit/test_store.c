@@ -356,10 +356,25 @@ static void test_tenant_settings(void **state)
 	assert_int_equal(tenant_setting_save(s, t.id, "itdr.ingest", "", &err), 0);
 	assert_int_equal(tenant_setting_value(s, t.id, "itdr.ingest", v, sizeof(v), &err), 0);
 	assert_string_equal(v, "on");
-	/* Not an admin: refused, nothing changed. */
+	/* Not an admin: refused, nothing changed; nor may they add, change or remove a tenant. */
 	store_set_actor(s, "mallory");
 	assert_int_equal(tenant_setting_save(s, t.id, "net.pacing", "off", &err), TATER_EPERM);
 	assert_int_equal(tenant_setting_value(s, t.id, "net.pacing", v, sizeof(v), &err), 0);
+	snprintf(t.name, sizeof(t.name), "Renamed");
+	assert_int_equal(tenant_save(s, &t, &err), TATER_EPERM);
+	assert_true(tu_contains(err.msg, "admin"));
+	assert_int_equal(tenant_delete(s, t.id, &err), TATER_EPERM);
+	{
+		struct tenant other;
+
+		tenant_init(&other);
+		snprintf(other.name, sizeof(other.name), "Fabrikam");
+		snprintf(other.tenant_id, sizeof(other.tenant_id), "fabrikam.example");
+		snprintf(other.client_id, sizeof(other.client_id),
+			 "11111111-1111-4111-8111-111111111111");
+		assert_int_equal(tenant_save(s, &other, &err), TATER_EPERM);
+	}
+	assert_int_equal(tenant_get(s, "Contoso", &t, &err), 0);
 	tu_store_free(s, dir, path);
 }
 
