@@ -52,6 +52,10 @@ int tenant_setting_valid(const struct tenant_setting_def *d, const char *v, char
 		snprintf(msg, n, "%s: whole days from 1 to 3650", d->key);
 		return -1;
 	case TENANT_SETTING_URL:
+		if (strlen(v) > 500) {
+			snprintf(msg, n, "%s: at most 500 characters", d->key);
+			return -1;
+		}
 		if (!*v || valid_service_url(v, why, sizeof(why)) == 0)
 			return 0;
 		snprintf(msg, n, "%s: %s", d->key, why);

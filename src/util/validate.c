@@ -85,6 +85,10 @@ int valid_service_url(const char *s, char *msg, size_t n)
 		return fail(msg, n, "no user name or password in the URL");
 	if (strchr(s, '#') || strchr(s, ' '))
 		return fail(msg, n, "no spaces or #fragment in the URL");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x21 || *p >= 0x7f)
+			return fail(msg, n,
+				    "only printable ASCII in the URL (percent-encode the rest)");
 	colon = host[0] == '[' ? memchr(host, ']', (size_t)(end - host)) : host;
 	colon = colon ? memchr(colon, ':', (size_t)(end - colon)) : NULL;
 	hlen = (size_t)((colon ? colon : end) - host);

@@ -328,6 +328,23 @@ static void test_tenant_settings(void **state)
 					      "https://cloudflare-dns.com/dns-query", msg,
 					      sizeof(msg)),
 			 0);
+	/* An escape sequence, or a URL that would not fit, never gets in. */
+	assert_int_equal(tenant_setting_valid(tenant_setting_find("dns.resolver"),
+					      "https://dns.example/resolve?x=\x1b[2J", msg,
+					      sizeof(msg)),
+			 -1);
+	assert_true(tu_contains(msg, "printable"));
+	{
+		char big[700];
+
+		memset(big, 'a', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		memcpy(big, "https://", 8);
+		assert_int_equal(tenant_setting_valid(tenant_setting_find("dns.resolver"), big,
+						      msg, sizeof(msg)),
+				 -1);
+		assert_true(tu_contains(msg, "500"));
+	}
 	assert_int_equal(tenant_setting_save(s, t.id, "itdr.first_days", "9999", &err),
 			 TATER_EINVAL);
 
