@@ -9,6 +9,7 @@
 #include "tater/roles.h"
 #include "tater/store.h"
 #include "tater/tenants.h"
+#include "tater/text.h"
 #include "tater/validate.h"
 
 void tenant_init(struct tenant *t)
@@ -35,6 +36,9 @@ int tenant_validate(const struct tenant *t, const char **field, struct tater_err
 		BAD("name", "name: required");
 	if (strlen(t->name) > 64)
 		BAD("name", "name: at most 64 characters");
+	/* Names go to every screen, report and log line: no control or escape characters. */
+	if (!text_is_clean(t->name, strlen(t->name)))
+		BAD("name", "name: printable text only (no control characters or escapes)");
 	if (valid_tenant(t->tenant_id, msg, sizeof(msg)) < 0)
 		BAD("tenant_id", "tenant ID: %s", msg);
 	if (valid_guid(t->client_id, msg, sizeof(msg)) < 0)

@@ -306,6 +306,18 @@ static void test_tenant_settings(void **state)
 	snprintf(t.tenant_id, sizeof(t.tenant_id), "contoso.example");
 	snprintf(t.client_id, sizeof(t.client_id), "11111111-1111-4111-8111-111111111111");
 	assert_int_equal(tenant_save(s, &t, &err), 0);
+	/* A name holding an escape sequence is refused: names reach every screen and log. */
+	{
+		struct tenant evil = t;
+		const char *field = NULL;
+
+		evil.id = 0;
+		snprintf(evil.name, sizeof(evil.name), "Evil\x1b[2Jname");
+		assert_int_equal(tenant_save(s, &evil, &err), TATER_EINVAL);
+		assert_true(tu_contains(err.msg, "printable"));
+		assert_int_equal(tenant_validate(&evil, &field, &err), TATER_EINVAL);
+		assert_string_equal(field, "name");
+	}
 
 	assert_int_equal(tenant_setting_value(s, t.id, "itdr.ingest", v, sizeof(v), &err), 0);
 	assert_string_equal(v, "on");
