@@ -308,7 +308,12 @@ static int cmd_tenant_set(struct cli *c, const char *name, const char *key, cons
 	if (cli_open_store(c, 0, &s, &err) < 0 || tenant_get(s, name, &t, &err) < 0 ||
 	    tenant_setting_save(s, t.id, key, value, &err) < 0)
 		goto out;
-	printf("%s: %s = %s\n", t.name, key, *value ? value : "(default)");
+	{
+		char *shown = text_sanitize(t.name, (size_t)-1);
+
+		printf("%s: %s = %s\n", shown ? shown : "", key, *value ? value : "(default)");
+		free(shown);
+	}
 	ret = CLI_OK;
 out:
 	if (ret != CLI_OK)
