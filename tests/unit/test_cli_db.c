@@ -276,6 +276,13 @@ static void test_roles(void **state)
 	assert_int_equal(run(f, NULL, &out, &err, "db", "role", "alice", "root-of-all", NULL), 64);
 	free(out);
 	free(err);
+	/* A user name is a login name: an escape sequence is refused, never echoed. */
+	assert_int_equal(run(f, NULL, &out, &err, "db", "role", "x\x1b[2Jy", "admin", NULL), 2);
+	assert_true(tu_contains(err, "printable"));
+	assert_false(tu_contains(out, "\x1b"));
+	assert_false(tu_contains(err, "\x1b"));
+	free(out);
+	free(err);
 	/* Read-only mode changes nothing; the grant is in the activity log. */
 	{
 		char *argv[] = {(char *)tu_bin("TATER_BIN"), "--store", f->store, "--readonly", "db",
