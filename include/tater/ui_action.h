@@ -52,7 +52,8 @@
 	X(CANCEL_JOBS, "cancel-jobs", "C-x", "Cancel running background jobs (asks first)")        \
 	X(REDRAW, "redraw", "C-l", "Redraw the whole terminal")                                   \
 	X(SCAN, "scan", "S", "Scan the selected tenant now (a background job)")                    \
-	X(NEXT_TENANT, "next-tenant", "t", "Show the next tenant (Dashboard, Identity, Controls, Settings)")  \
+	X(NEXT_TENANT, "next-tenant", "t",                                                         \
+	  "Show the next tenant (Dashboard, Identity, Controls, Settings)")                        \
 	X(GROUP_BY, "group-by", "b", "Group the controls by area, by framework, or not at all")    \
 	X(FILTER_STATUS, "filter-status", "f", "Show one status: fail, accepted, unknown, pass, all")\
 	X(FILTER_SEVERITY, "filter-severity", "v", "Show one severity: critical ... low, or all")   \
