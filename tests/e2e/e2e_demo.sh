@@ -29,6 +29,7 @@ wait-idle 60000
 dump $T/demo.done
 key S
 wait-idle 60000
+dump $T/demo.rescanned
 key Esc
 dump $T/demo.after
 key /
@@ -59,6 +60,7 @@ has "$T/demo.modal" "Run remediation?"
 has "$T/demo.modal" "[ Cancel ]"
 has "$T/demo.done" "Completed"
 has "$T/demo.done" "allowedToCreateApps: true -> false"
+has "$T/demo.rescanned" "Status before: fail   after: pass"
 has "$T/demo.after" "pass    medium   aad.app-registration"
 # Quitting while another remediation is polled asks first, then leaves cleanly (the panel
 # closes after the worker has stopped).
