@@ -304,18 +304,6 @@ static int parse_terms(const char *filter, struct term *t, const char *me)
 	return n;
 }
 
-static int contains_ci(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	if (!n)
-		return 1;
-	for (const char *p = hay; *p; p++)
-		if (!strncasecmp(p, needle, n))
-			return 1;
-	return 0;
-}
-
 /* Does field i of the haystack (lower case) hold needle (lower case)? */
 static int in_field(const struct qrow *r, int i, const char *needle)
 {
@@ -342,12 +330,12 @@ static int match(const struct qrow *r, const struct term *t, int n, int64_t now)
 			if (!(x->mask & (1u << r->status)))
 				return 0;
 			break;
-		case F_TYPE:
-			if (!contains_ci(r->a.type, x->val))
+		case F_TYPE: /* the haystack's fields are lower case already, as the terms are */
+			if (!in_field(r, 0, x->val))
 				return 0;
 			break;
 		case F_USER:
-			if (!contains_ci(r->a.user_upn, x->val) && !strstr(r->a.user_id, x->val))
+			if (!in_field(r, 1, x->val) && !strstr(r->a.user_id, x->val))
 				return 0;
 			break;
 		case F_ASSIGNEE:

@@ -498,6 +498,13 @@ static void test_queue_filter_and_sort(void **state)
 	IDS("", "new", NULL, ITDR_Q_ID, 1, 4, 1);
 	IDS("", NULL, "critical", -1, 0, 2);
 	IDS("status:inv", NULL, NULL, -1, 0, 2);
+	/* Field terms ignore case and look in their own field only. */
+	IDS("user:BOB", NULL, NULL, ITDR_Q_ID, 0, 2, 4);
+	IDS("type:SPRAY", NULL, NULL, -1, 0, 4);
+	itdr_queue_query(q, "user:alice", NULL, NULL, -1, 0, "alice", now); /* an assignee */
+	assert_int_equal(itdr_queue_count(q), 0);
+	itdr_queue_query(q, "type:bob", NULL, NULL, -1, 0, "alice", now);
+	assert_int_equal(itdr_queue_count(q), 0);
 #undef IDS
 	itdr_queue_free(q);
 }
