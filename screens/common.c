@@ -15,15 +15,8 @@ struct ui_rect screen_header(struct ui_rect r, const char *title, const char *ri
 {
 	int rw = right ? text_width(right) : 0;
 
-	char *clean = text_sanitize(title ? title : "", (size_t)-1), fit[1024];
-
 	ui_fill(r.y, r.x, r.w, UI_NORMAL);
-	/* A title that does not fit ends in an ellipsis, so a cut is visible as one. */
-	if (clean && r.w - rw - 3 > 0) {
-		text_fit(clean, r.w - rw - 3, fit, sizeof(fit));
-		ui_text(r.y, r.x + 1, r.w - rw - 3, UI_TITLE, fit);
-	}
-	free(clean);
+	ui_text(r.y, r.x + 1, r.w - rw - 3, UI_TITLE, title); /* cut: ends in an ellipsis */
 	if (right && rw < r.w - 2)
 		ui_text(r.y, r.x + r.w - rw - 1, rw, UI_DIM, right);
 	r.y += 1;

@@ -91,7 +91,6 @@ static void ev_clear(struct controls *c)
 	c->evidence_for = 0;
 }
 
-
 /* The Remediate section's entry points (defined at the end of the file). */
 struct rem_ui;
 static void rem_open(struct controls *c);
@@ -1347,8 +1346,8 @@ static int rem_draw(struct controls *c, struct ui_rect b)
 	if (r->rc != 0 && !r->err[0])
 		ui_text(y++, x, w, UI_ERROR, "(see the message below)");
 	if (r->out.result.status[0])
-		ui_textf(y++, x, w, UI_NORMAL, "Result: %s (ran on PowerShell %s)", r->out.result.status,
-			 r->out.result.runtime);
+		ui_textf(y++, x, w, UI_NORMAL, "Result: %s (ran on PowerShell %s)",
+			 r->out.result.status, r->out.result.runtime);
 	if (r->out.result.nchanges) {
 		ui_text(y++, x, w, UI_TITLE, "Changes (before -> after):");
 		y += ui_wrap((struct ui_rect){y, x + 2, 6, w - 2}, UI_NORMAL,
@@ -1383,7 +1382,7 @@ static int rem_key(struct controls *c, const struct ui_event *ev)
 {
 	struct rem_ui *r = c->rem;
 
-	/* Ctrl-C quits from anywhere (asking first, and naming the job that runs). */
+	/* Ctrl-C quits from here too (asking first: a job is running). */
 	if (ev->act == UI_ACT_QUIT)
 		return UI_IGNORED;
 	if (r->stage == REM_FORM && r->form) {

@@ -101,8 +101,8 @@ struct settings {
 	char imsg[600];
 	/* Settings > Features: the selected tenant's settings (tenant_setting_defs order). */
 	int64_t ftenant;
-	char fval[8][512];
-	int fset[8];
+	char fval[TENANT_SETTING_COUNT][512];
+	int fset[TENANT_SETTING_COUNT];
 	struct ui_form *fform;
 	uint64_t fjob;
 	int fok;
@@ -2093,38 +2093,38 @@ static int integ_event(struct settings *st, struct worker_event *ev)
  * --readonly); Save is a worker job calling tenant_setting_save for each changed one (each
  * recorded in the activity log).  t moves to the next tenant. */
 
-#define FFIELDS 4 /* tenant_setting_defs: ingest, first days, pacing, resolver */
-
 static int feat_valid(const struct ui_form *f, int field, const char *v, char *msg, size_t n)
 {
 	(void)f;
-	return (size_t)field < tenant_setting_count
-		   ? tenant_setting_valid(&tenant_setting_defs[field], v, msg, n)
-		   : 0;
+	return tenant_setting_valid(&tenant_setting_defs[field], v, msg, n);
 }
 
 struct feat_arg {
 	int64_t tenant;
-	int changed[FFIELDS];
-	char val[FFIELDS][512];
+	int changed[TENANT_SETTING_COUNT];
+	char val[TENANT_SETTING_COUNT][512];
 };
 
 static int feat_job(struct job *j, struct store *s, void *p, struct tater_err *err)
 {
 	struct feat_arg *a = p;
+	int ret;
 
 	if (!s)
 		return tater_errf(err, TATER_EIO, "no store");
 	job_progress(j, 0, 0, "saving");
-	for (size_t i = 0; i < FFIELDS && i < tenant_setting_count; i++) {
-		int ret;
-
+	/* One transaction: the form's changes are saved together or not at all. */
+	if ((ret = store_begin(s, err)) < 0)
+		return ret;
+	for (size_t i = 0; i < TENANT_SETTING_COUNT; i++) {
 		if (a->changed[i] &&
 		    (ret = tenant_setting_save(s, a->tenant, tenant_setting_defs[i].key, a->val[i],
-					       err)) < 0)
+					       err)) < 0) {
+			store_rollback(s);
 			return ret;
+		}
 	}
-	return 0;
+	return store_commit(s, err);
 }
 
 static void feat_load(struct settings *st)
@@ -2135,7 +2135,7 @@ static void feat_load(struct settings *st)
 	idsec_reload_tenants(st->is);
 	t = idsec_tenant(st->is);
 	st->ftenant = t ? t->id : 0;
-	for (size_t i = 0; t && i < FFIELDS && i < tenant_setting_count; i++) {
+	for (size_t i = 0; t && i < TENANT_SETTING_COUNT; i++) {
 		int set = tenant_setting_value(st->ctx->store, t->id, tenant_setting_defs[i].key,
 					       st->fval[i], sizeof(st->fval[i]), &err);
 
@@ -2155,7 +2155,7 @@ static void feat_close_form(struct settings *st)
 
 static void feat_open_form(struct settings *st)
 {
-	static struct ui_field_def defs[FFIELDS];
+	static struct ui_field_def defs[TENANT_SETTING_COUNT];
 	struct tater_err err = {0};
 
 	if (!idsec_tenant(st->is) || !ui_may_change(st->ctx->ui, "changing a tenant's settings"))
@@ -2166,7 +2166,7 @@ static void feat_open_form(struct settings *st)
 		return;
 	}
 	feat_load(st);
-	for (size_t i = 0; i < FFIELDS && i < tenant_setting_count; i++) {
+	for (size_t i = 0; i < TENANT_SETTING_COUNT; i++) {
 		const struct tenant_setting_def *d = &tenant_setting_defs[i];
 
 		defs[i] = (struct ui_field_def){
@@ -2176,10 +2176,10 @@ static void feat_open_form(struct settings *st)
 		    .hint = d->kind == TENANT_SETTING_URL ? "empty: the built-in resolver" : NULL,
 		    .maxlen = d->kind == TENANT_SETTING_URL ? 500 : 8};
 	}
-	st->fform = ui_form_new("Tenant settings", defs, FFIELDS);
+	st->fform = ui_form_new("Tenant settings", defs, TENANT_SETTING_COUNT);
 	if (!st->fform)
 		return;
-	for (size_t i = 0; i < FFIELDS && i < tenant_setting_count; i++)
+	for (size_t i = 0; i < TENANT_SETTING_COUNT; i++)
 		ui_form_set(st->fform, (int)i,
 			    tenant_setting_defs[i].kind == TENANT_SETTING_TOGGLE
 				? (!strcmp(st->fval[i], "off") ? "0" : "1")
@@ -2201,7 +2201,7 @@ static void feat_save(struct settings *st)
 	if (!(a = calloc(1, sizeof(*a))))
 		return;
 	a->tenant = st->ftenant;
-	for (size_t i = 0; i < FFIELDS && i < tenant_setting_count; i++) {
+	for (size_t i = 0; i < TENANT_SETTING_COUNT; i++) {
 		const char *v = ui_form_get(st->fform, (int)i);
 
 		if (tenant_setting_defs[i].kind == TENANT_SETTING_TOGGLE)
@@ -2246,11 +2246,12 @@ static void feat_draw(struct settings *st, struct ui_rect body)
 
 		ui_text(yy++, x, w, UI_DIM, "e edit  t tenant  r reload  (admins)");
 		yy++;
-		for (size_t i = 0; i < FFIELDS && i < tenant_setting_count && yy < y - 1; i++) {
+		for (size_t i = 0; i < TENANT_SETTING_COUNT && yy < y - 1; i++) {
 			const struct tenant_setting_def *d = &tenant_setting_defs[i];
 
 			ui_textf(yy++, x, w, UI_NORMAL, "%-36s %s%s", d->label,
-				 st->fval[i][0] ? st->fval[i] : "built in", st->fset[i] ? "" : "  (default)");
+				 st->fval[i][0] ? st->fval[i] : "built in",
+				 st->fset[i] ? "" : "  (default)");
 			ui_textf(yy++, x + 2, w - 2, UI_DIM, "%s", d->help);
 		}
 		yy++;

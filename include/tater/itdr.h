@@ -43,7 +43,7 @@ struct http_auth;
 struct endpoints;
 struct rate_registry;
 
-#define ITDR_FIRST_DAYS 30	  /* first-run window when the tenant sets none */
+#define ITDR_FIRST_DAYS 30	  /* first-run window if itdr.first_days holds no valid number */
 #define ITDR_WINDOW_S (24 * 3600) /* related sign-ins: same user within this of the detection */
 #define ITDR_SIGNIN_KEEP_DAYS 30  /* sign-ins kept (linked ones are kept for good) */
 

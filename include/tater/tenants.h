@@ -56,8 +56,8 @@ struct tenant_setting_def {
 	const char *help;
 };
 
-extern const struct tenant_setting_def tenant_setting_defs[];
-extern const size_t tenant_setting_count;
+#define TENANT_SETTING_COUNT 4
+extern const struct tenant_setting_def tenant_setting_defs[TENANT_SETTING_COUNT];
 
 /* The definition of key, or NULL. */
 const struct tenant_setting_def *tenant_setting_find(const char *key);
@@ -68,6 +68,8 @@ int tenant_setting_valid(const struct tenant_setting_def *d, const char *v, char
  * default, or a negative TATER_* code. */
 int tenant_setting_value(struct store *s, int64_t tenant_id, const char *key, char *out, size_t n,
 			 struct tater_err *err);
+/* A toggle's state: 0 when the tenant set it "off", else 1 (its default, or unreadable). */
+int tenant_setting_on(struct store *s, int64_t tenant_id, const char *key);
 /* Set key for the tenant (admins only; validated; NULL or "" restores the default), recorded in
  * the activity log as tenant.setting. */
 int tenant_setting_save(struct store *s, int64_t tenant_id, const char *key, const char *value,

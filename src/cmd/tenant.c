@@ -259,7 +259,7 @@ static int cmd_tenant_settings(struct cli *c, const char *name)
 
 	if (!out || cli_open_store(c, 0, &s, &err) < 0 || tenant_get(s, name, &t, &err) < 0)
 		goto out;
-	for (size_t i = 0; i < tenant_setting_count; i++) {
+	for (size_t i = 0; i < TENANT_SETTING_COUNT; i++) {
 		const struct tenant_setting_def *d = &tenant_setting_defs[i];
 		char v[512];
 		int set = tenant_setting_value(s, t.id, d->key, v, sizeof(v), &err);

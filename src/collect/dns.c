@@ -61,22 +61,20 @@ struct dns_query {
 int dns_add(struct scan_ctx *sc, struct tater_err *err)
 {
 	struct dns_state *st = calloc(1, sizeof(*st));
-	char scope[32], *set = NULL;
+	char set[512];
 
 	if (!st)
 		return tater_errf(err, TATER_ENOMEM, "out of memory");
 	sc->extras[3] = st;
 	if (!m365_source_open(sc, &dns_source))
 		return tater_errf(err, TATER_ENOMEM, "too many sources in one scan");
-	tenant_scope(sc->t->id, scope, sizeof(scope));
-	if (store_setting_get(sc->s, scope, "dns.resolver", &set, NULL) == 0 && set && *set)
+	if (tenant_setting_value(sc->s, sc->t->id, "dns.resolver", set, sizeof(set), NULL) > 0)
 		snprintf(st->resolver, sizeof(st->resolver), "%s", set);
 	else if (!strcmp(sc->t->cloud, "custom"))
 		snprintf(st->resolver, sizeof(st->resolver), "%s/resolve",
 			 sc->ep.base[ENDPOINTS_GRAPH]);
 	else
 		snprintf(st->resolver, sizeof(st->resolver), "%s", DNS_DEFAULT_RESOLVER);
-	free(set);
 	return 0;
 }
 

@@ -63,19 +63,14 @@ static void finish(struct store *s, const struct tenant *t, struct scan_summary 
  * "alerts") and activity entry: a failed ingest never fails the scan.  The tenant setting
  * "itdr.ingest" = "off" skips it. */
 static void scan_itdr(struct store *s, struct http_client *hc, struct auth_entra *auth,
-		      const struct endpoints *ep, const struct tenant *t, const char *scope,
-		      const struct scan_opts *o)
+		      const struct endpoints *ep, const struct tenant *t, const struct scan_opts *o)
 {
 	struct itdr_ingest_opts io = {.cancel = o->cancel, .progress = o->progress};
 	struct itdr_ingest_summary isum;
 	struct tater_err ierr = {0};
-	char *on = NULL;
 
-	if (store_setting_get(s, scope, "itdr.ingest", &on, NULL) == 0 && on && !strcmp(on, "off")) {
-		free(on);
+	if (!tenant_setting_on(s, t->id, "itdr.ingest"))
 		return;
-	}
-	free(on);
 	if (o->progress.fn)
 		o->progress.fn(o->progress.ctx, 0, 0, "ingesting ITDR alerts");
 	itdr_ingest_with(s, hc, auth_entra_source(auth, ENDPOINTS_GRAPH), ep, t, &io, &isum, &ierr);
@@ -92,7 +87,7 @@ int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const st
 	struct http_stats hs;
 	struct endpoints ep;
 	struct scan_opts oo = {0};
-	char scope[32], *pacing = NULL;
+	char scope[32];
 	long long t0 = now_ms();
 	int ret;
 
@@ -101,10 +96,8 @@ int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const st
 	tenant_scope(t->id, scope, sizeof(scope));
 	if (o)
 		oo = *o;
-	if (store_setting_get(s, scope, "net.pacing", &pacing, NULL) == 0 && pacing &&
-	    !strcmp(pacing, "off"))
+	if (!tenant_setting_on(s, t->id, "net.pacing"))
 		oo.no_pacing = 1;
-	free(pacing);
 	o = &oo;
 	if ((ret = collect_tenant_endpoints(t, &ep, err)) < 0 ||
 	    (ret = collect_tenant_auth(v, t, &ep, &auth, err)) < 0 ||
@@ -157,7 +150,7 @@ int scan_m365(struct store *s, struct vault *v, const struct tenant *t, const st
 		}
 	}
 	finish(s, t, sum, sum->sources_failed ? "partial" : "complete", NULL);
-	scan_itdr(s, hc, auth, &ep, t, scope, o);
+	scan_itdr(s, hc, auth, &ep, t, o);
 	goto out;
 fail_txn:
 	finish(s, t, sum, "error", err->msg);

@@ -283,15 +283,14 @@ static char *evidence_line(const json_t *item)
 
 int eval_evidence_lines(const char *json, size_t max, char ***lines, size_t *n, size_t *total)
 {
-	json_t *arr = json ? json_loads(json, JSON_DECODE_ANY, NULL) : NULL;
+	json_t *arr;
 	size_t count;
 
 	*lines = NULL;
 	*n = *total = 0;
-	if (!json || !*json) {
-		json_decref(arr);
+	if (!json || !*json)
 		return 0;
-	}
+	arr = json_loads(json, JSON_DECODE_ANY, NULL);
 	if (!json_is_array(arr)) {
 		json_decref(arr);
 		if (!(*lines = malloc(sizeof(char *))) || !((*lines)[0] = strdup(json))) {

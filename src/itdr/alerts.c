@@ -425,7 +425,9 @@ int itdr_alert_note(struct store *s, int64_t id, const char *text, struct tater_
 	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "add a note to an alert", err)) < 0)
 		return ret;
 	if (!text_ok(text, 8000))
-		return tater_errf(err, TATER_EINVAL, "a note is printable text of 1 to 8000 bytes (no control characters or escapes)");
+		return tater_errf(err, TATER_EINVAL,
+				  "a note is printable text of 1 to 8000 bytes (no control characters "
+				  "or escapes)");
 	if ((ret = itdr_alert_get(s, id, &a, err)) < 0)
 		return ret;
 	itdr_alert_clear(&a);
@@ -453,14 +455,19 @@ int itdr_alert_create(struct store *s, const struct itdr_manual *m, int64_t *id,
 	if ((ret = store_role_require(s, STORE_ROLE_RESPONDER, "create an alert", err)) < 0)
 		return ret;
 	if (!m->user || !text_ok(m->user, 255) || strchr(m->user, '\n'))
-		return tater_errf(err, TATER_EINVAL, "user: the affected user's UPN is required, printable text on one line");
+		return tater_errf(err, TATER_EINVAL,
+				  "user: the affected user's UPN is required, printable text on one "
+				  "line");
 	if (!m->type || !text_ok(m->type, 95) || strchr(m->type, '\n'))
 		return tater_errf(err, TATER_EINVAL,
-				  "type: a detection type is required, printable text (e.g. leakedCredentials)");
+				  "type: a detection type is required, printable text (e.g. "
+				  "leakedCredentials)");
 	if ((ret = itdr_severity_parse(m->severity, &sev, err)) < 0)
 		return ret;
 	if (!m->description || !text_ok(m->description, 8000))
-		return tater_errf(err, TATER_EINVAL, "description: say what was seen (required; printable text, up to 8000 bytes)");
+		return tater_errf(err, TATER_EINVAL,
+				  "description: say what was seen (required; printable text, up to "
+				  "8000 bytes)");
 	randombytes_buf(rnd, sizeof(rnd));
 	snprintf(did, sizeof(did), "manual:");
 	sodium_bin2hex(did + 7, sizeof(did) - 7, rnd, sizeof(rnd));

@@ -585,14 +585,14 @@ static long long pragma_int(struct store *s, const char *sql)
 	return v;
 }
 
-static int first_days(struct store *s, const char *scope, const struct itdr_ingest_opts *o)
+/* --days, else the tenant's setting itdr.first_days (tenant_settings.c has its default). */
+static int first_days(struct store *s, int64_t tenant_id, const struct itdr_ingest_opts *o)
 {
-	char *v = NULL;
+	char v[16];
 	int d = o && o->first_days > 0 ? o->first_days : 0;
 
-	if (!d && store_setting_get(s, scope, "itdr.first_days", &v, NULL) == 0 && v)
+	if (!d && tenant_setting_value(s, tenant_id, "itdr.first_days", v, sizeof(v), NULL) >= 0)
 		d = atoi(v);
-	free(v);
 	return d > 0 && d <= 3650 ? d : ITDR_FIRST_DAYS;
 }
 
@@ -618,7 +618,7 @@ int itdr_ingest_with(struct store *s, struct http_client *hc, struct http_auth *
 	if (o && o->first_since && itdr_time_parse(o->first_since) >= 0)
 		norm_time(o->first_since, first);
 	else
-		iso_of(now_s(o) - (int64_t)first_days(s, scope, o) * 86400, first);
+		iso_of(now_s(o) - (int64_t)first_days(s, t->id, o) * 86400, first);
 	for (int i = 0; i < NSTREAMS; i++) {
 		g.st[i].idx = i;
 		wm_get(s, scope, streams[i].wm, sum->since[i]);
@@ -770,15 +770,11 @@ int itdr_ingest(struct store *s, struct vault *v, const struct tenant *t,
 	struct http_config cfg;
 	struct rate_config unpaced;
 	struct endpoints ep;
-	char scope[32], *pacing = NULL;
 	int ret, no_pacing = o && o->no_pacing;
 
 	memset(sum, 0, sizeof(*sum));
-	tenant_scope(t->id, scope, sizeof(scope));
-	if (store_setting_get(s, scope, "net.pacing", &pacing, NULL) == 0 && pacing &&
-	    !strcmp(pacing, "off"))
+	if (!tenant_setting_on(s, t->id, "net.pacing"))
 		no_pacing = 1;
-	free(pacing);
 	http_config_defaults(&cfg);
 	if (o) {
 		cfg.cancel = o->cancel;

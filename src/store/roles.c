@@ -131,11 +131,9 @@ int store_role_set(struct store *s, const char *user, enum store_role role, stru
 		return tater_errf(err, TATER_EINVAL, "a role needs a user name (at most %zu bytes)",
 				  sizeof(s->actor) - 1);
 	/* An OS user name: printable, no blanks (it is matched against the login name). */
-	for (const unsigned char *p = (const unsigned char *)user; *p; p++)
-		if (*p <= 0x20 || *p == 0x7f || !text_is_clean(user, strlen(user)))
-			return tater_errf(err, TATER_EINVAL,
-					  "a role needs a user name: printable, without blanks "
-					  "(a login name)");
+	if (!text_is_clean(user, strlen(user)) || strpbrk(user, " \t\x7f"))
+		return tater_errf(err, TATER_EINVAL,
+				  "a role needs a user name: printable, without blanks (a login name)");
 	if ((ret = store_role_require(s, STORE_ROLE_ADMIN, "grant roles", err)) < 0)
 		return ret;
 	if ((ret = store_begin(s, err)) < 0)

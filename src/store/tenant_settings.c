@@ -11,7 +11,7 @@
 #include "tater/tenants.h"
 #include "tater/validate.h"
 
-const struct tenant_setting_def tenant_setting_defs[] = {
+const struct tenant_setting_def tenant_setting_defs[TENANT_SETTING_COUNT] = {
     {"itdr.ingest", "ITDR ingestion with scans", TENANT_SETTING_TOGGLE, "on",
      "a scan also pulls risk detections and sign-ins into ITDR alerts"},
     /* 30: ITDR_FIRST_DAYS (itdr.h), which the ingest falls back to. */
@@ -23,11 +23,9 @@ const struct tenant_setting_def tenant_setting_defs[] = {
      "the DoH JSON API read for SPF, DKIM and DMARC (empty: https://dns.google/resolve, "
      "or the base URL's /resolve for a custom cloud)"},
 };
-const size_t tenant_setting_count = sizeof(tenant_setting_defs) / sizeof(tenant_setting_defs[0]);
-
 const struct tenant_setting_def *tenant_setting_find(const char *key)
 {
-	for (size_t i = 0; key && i < tenant_setting_count; i++)
+	for (size_t i = 0; key && i < TENANT_SETTING_COUNT; i++)
 		if (!strcmp(tenant_setting_defs[i].key, key))
 			return &tenant_setting_defs[i];
 	return NULL;
@@ -82,6 +80,14 @@ int tenant_setting_value(struct store *s, int64_t tenant_id, const char *key, ch
 	return ret;
 }
 
+int tenant_setting_on(struct store *s, int64_t tenant_id, const char *key)
+{
+	char v[16];
+
+	return tenant_setting_value(s, tenant_id, key, v, sizeof(v), NULL) < 0 ||
+	       strcmp(v, "off") != 0;
+}
+
 int tenant_setting_save(struct store *s, int64_t tenant_id, const char *key, const char *value,
 			struct tater_err *err)
 {
@@ -90,19 +96,25 @@ int tenant_setting_save(struct store *s, int64_t tenant_id, const char *key, con
 	char scope[32], msg[300], detail[600];
 	int ret;
 
-	if (!d)
-		return tater_errf(err, TATER_EINVAL,
-				  "no tenant setting %s (itdr.ingest, itdr.first_days, net.pacing, "
-				  "dns.resolver)",
-				  key ? key : "");
+	if (!d) {
+		char keys[200];
+		size_t o = 0;
+
+		keys[0] = '\0';
+		for (size_t i = 0; i < TENANT_SETTING_COUNT && o < sizeof(keys); i++)
+			o += (size_t)snprintf(keys + o, sizeof(keys) - o, "%s%s", i ? ", " : "",
+					      tenant_setting_defs[i].key);
+		return tater_errf(err, TATER_EINVAL, "no tenant setting %s (%s)", key ? key : "",
+				  keys);
+	}
 	if (tenant_setting_valid(d, value, msg, sizeof(msg)) < 0)
 		return tater_errf(err, TATER_EINVAL, "%s", msg);
-	if ((ret = store_role_require(s, STORE_ROLE_ADMIN, "change a tenant's settings", err)) < 0 ||
+	if ((ret = store_role_require(s, STORE_ROLE_ADMIN, "change a tenant's settings", err)) <
+		0 ||
 	    (ret = tenant_get_id(s, tenant_id, &t, err)) < 0)
 		return ret;
 	tenant_scope(tenant_id, scope, sizeof(scope));
-	snprintf(detail, sizeof(detail), "%s = %s", key,
-		 value && *value ? value : "(default)");
+	snprintf(detail, sizeof(detail), "%s = %s", key, value && *value ? value : "(default)");
 	if ((ret = store_begin(s, err)) < 0)
 		return ret;
 	if ((ret = store_setting_set(s, scope, key, value && *value ? value : NULL, err)) < 0 ||

@@ -1185,13 +1185,19 @@ static int script_line(struct ui *u, char *line, int lineno, struct tater_err *e
 		while (*arg == ' ' || *arg == '\t')
 			arg++;
 	}
-	if (strcmp(cmd, "key") == 0) {
-		int k = ui_key_parse(arg);
+	if (strcmp(cmd, "key") == 0) { /* key NAME [TIMES] */
+		char name[32] = "";
+		int k, times = 1;
 
-		if (!k)
+		sscanf(arg, "%31s %d", name, &times);
+		if (!(k = ui_key_parse(name)) || times < 1 || times > 1000)
 			return tater_errf(err, TATER_EINVAL,
 					  "script line %d: unknown key \"%.40s\"", lineno, arg);
-		key_event(u, k);
+		for (int i = 0; i < times; i++) {
+			if (i)
+				settle(u);
+			key_event(u, k);
+		}
 	} else if (strcmp(cmd, "keys") == 0) {
 		size_t len = strlen(arg), i = 0;
 

@@ -17,6 +17,7 @@
  *        (default $TATER_BIN, 100000 rows, 60 s) */
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -30,6 +31,7 @@
 
 #include "tater/activity.h"
 #include "tater/store.h"
+#include "tater/text.h"
 
 static int master = -1;
 static int show_bytes; /* --show-bytes: print what one scroll wrote, escaped */
@@ -173,18 +175,12 @@ static void move_and_scroll(const char *style)
 			send_keys("j");
 			sum += n = drain(60, 2000, NULL, NULL);
 			if (show_bytes && i == 19 && log_len >= before + n) {
-				printf("bytes of the last scroll, %s:\n", style);
-				for (size_t k = log_len - n; k < log_len; k++) {
-					unsigned char c = (unsigned char)screen_log[k];
+				/* The sanitiser shows ESC as \e and other controls as \xNN. */
+				char *shown = text_sanitize(screen_log + log_len - n, n);
 
-					if (c == 0x1b)
-						printf("\\e");
-					else if (c < 0x20 || c == 0x7f)
-						printf("\\x%02x", c);
-					else
-						putchar(c);
-				}
-				putchar('\n');
+				printf("bytes of the last scroll, %s:\n%s\n", style,
+				       shown ? shown : "");
+				free(shown);
 			}
 		}
 		printf("one-line scroll (j at the bottom), %s:     %5.1f B per key  (target <= 200)\n",
@@ -240,6 +236,7 @@ int main(int argc, char **argv)
 	size_t bytes, nsamples = 0;
 	pid_t pid;
 
+	setlocale(LC_ALL, "C.UTF-8"); /* the sanitiser of --show-bytes reads UTF-8 */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--rows") && i + 1 < argc)
 			rows = atol(argv[++i]);
